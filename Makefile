@@ -1,0 +1,59 @@
+# The two commands: `make run` (set up from nothing, load the sample LA, serve the dashboard)
+# and `make test`. Everything installs itself: Python packages into .venv, Debian packages the
+# tests need with apt-get when they are missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+export CPD_DATA_DIR ?= $(CURDIR)/data
+export GX_ANALYTICS_ENABLED := false
+HOST ?= 127.0.0.1
+PORT ?= 8050
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils
+
+.PHONY: run test setup system-packages sample bench validate-903 clean
+
+run: setup sample
+	@echo "Serving the dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - dashboard.app:server
+
+test: setup system-packages
+	$(BIN)/python -m pytest -q
+
+setup: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages for the browser and PDF tests; installed only when one is missing.
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Load every bundled sample extract (loading one already loaded changes nothing).
+sample: setup
+	$(BIN)/cpd load-sample
+
+bench: setup
+	$(BIN)/python bench/load.py
+
+# The DfE rules validator (csc-validator-be-903) pins old pandas, so it lives in its own
+# virtual environment and never in the project's.
+.venv-903/.installed: tools/requirements-903.txt
+	$(PYTHON) -m venv .venv-903
+	.venv-903/bin/pip install --quiet -r tools/requirements-903.txt
+	touch $@
+
+validate-903: .venv-903/.installed
+	.venv-903/bin/python tools/validate_903.py --sample sample_data
+
+clean:
+	rm -rf $(VENV) .venv-903 data

@@ -1,0 +1,209 @@
+"""`cpd`: the command line of the corporate parenting dashboard.
+
+Exit codes: 0 done; 1 `validate` found rows that would be rejected; 2 the input or the command
+cannot be used (the message says what to fix); nothing is ever left half-done.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+import tomllib
+from pathlib import Path
+
+from etl import settings
+from etl.config import ConfigError, LA_CODE, load_config
+from etl.read import ExtractError, read_extract
+from etl.report import summary_by_rule, write_reports
+from etl.warehouse.publish import LoadInProgress
+
+
+class UsageError(Exception):
+    pass
+
+
+def period_end_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--period-end {text!r} is not a date in the form YYYY-MM-DD "
+                         "(for the 2024/25 year: --period-end 2025-03-31).") from None
+
+
+def _la_code(args) -> str:
+    if args.la:
+        code = args.la.strip().upper()
+        if not LA_CODE.fullmatch(code):
+            raise UsageError(f"--la {args.la!r} is not an upper-tier LA's ONS code "
+                             "(E06, E08, E09 or E10 followed by six digits, e.g. E06000015).")
+        return code
+    return load_config().code
+
+
+def _print_summary(validated, warnings) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}")
+    for name in validated.rows_read:
+        print(f"  {name:<15} read {validated.rows_read[name]:>7}  "
+              f"loaded {validated.rows_loaded[name]:>7}")
+    summary = summary_by_rule(validated.rejects)
+    if not summary.empty:
+        print("Problems by rule:")
+        for row in summary.itertuples():
+            print(f"  {row.rule:<14} {row.severity:<8} {row.rows:>6}  {row.message}")
+
+
+def cmd_validate(args) -> int:
+    from etl.validate import validate
+
+    extract = read_extract(Path(args.path))
+    if args.period_end:
+        period_end = period_end_arg(args.period_end)
+    else:
+        period_end = _guess_period_end(extract)
+        print(f"No --period-end given: assuming {period_end:%d/%m/%Y}, the 31 March on or after "
+              "the latest date in the episodes file. Pass --period-end to be sure.")
+    validated = validate(extract, period_end)
+    print(f"Validated {args.path} for period end {period_end:%d/%m/%Y} "
+          f"(collection year {validated.year}).")
+    _print_summary(validated, extract.warnings)
+    folder = Path(args.report_dir) if args.report_dir else (
+        settings.data_dir() / "reports" / f"validate-{dt.datetime.now():%Y%m%dT%H%M%S}")
+    paths = write_reports(validated.rejects, folder, f"Validation of {Path(args.path).name}")
+    print(f"Report: {paths['html']} and {paths['csv']}")
+    return 1 if not validated.errors.empty else 0
+
+
+def _guess_period_end(extract) -> dt.date:
+    from schemas.dates import parse_dates
+    from schemas.ssda903 import normalise
+
+    episodes = extract.files.get("Episodes")
+    if episodes is None:
+        raise UsageError("Give --period-end YYYY-MM-DD: there is no episodes file to infer it "
+                         "from.")
+    frame = normalise("Episodes", episodes.frame)
+    latest = max(parse_dates(frame[c]).max() for c in ("DECOM", "DEC"))
+    if latest is None or str(latest) == "NaT":
+        raise UsageError("Give --period-end YYYY-MM-DD: no date in the episodes file parses.")
+    year = latest.year if latest.month <= 3 else latest.year + 1
+    return dt.date(year, 3, 31)
+
+
+def cmd_load(args) -> int:
+    from etl.load import load
+
+    period_end = period_end_arg(args.period_end)
+    result = load(Path(args.path), period_end, _la_code(args))
+    if result.unchanged:
+        print(f"{args.path} for {result.la_code}, period end {period_end:%d/%m/%Y}, is already "
+              f"loaded (load {result.load_id}); nothing changed.")
+        return 0
+    validated = result.validated
+    print(f"Loaded {args.path} for {result.la_code}, period end {period_end:%d/%m/%Y} "
+          f"(collection year {validated.year}) as load {result.load_id}.")
+    _print_summary(validated, result.warnings)
+    print(f"Rejects report: {result.reports['html']} and {result.reports['csv']}")
+    return 0
+
+
+def cmd_load_sample(args) -> int:
+    """Load every extract listed in sample_data/extracts.toml (the bundled synthetic LA)."""
+    manifest = Path(args.manifest)
+    entries = tomllib.loads(manifest.read_text())["extract"]
+    for entry in entries:
+        sub = argparse.Namespace(path=str(manifest.parent / entry["path"]),
+                                 period_end=str(entry["period_end"]), la=None)
+        cmd_load(sub)
+    return 0
+
+
+def cmd_loads(args) -> int:
+    from etl.load import load_log
+
+    loads = load_log()
+    if args.format == "json":
+        print(json.dumps({"loads": loads}, indent=2))
+        return 0
+    if not loads:
+        print("Nothing loaded yet into", settings.data_dir())
+        return 0
+    print(f"{'loaded at (UTC)':<20} {'LA':<10} {'period end':<11} {'status':<10} "
+          f"{'read':>7} {'loaded':>7} {'rejected':>8}  load")
+    for entry in loads:
+        print(f"{entry['loaded_at'][:19]:<20} {entry['la_code']:<10} {entry['period_end']:<11} "
+              f"{entry['status']:<10} {entry['rows_read']:>7} {entry['rows_loaded']:>7} "
+              f"{entry['rows_rejected']:>8}  {entry['load_id']}")
+    return 0
+
+
+def cmd_synth(args) -> int:
+    from etl import synth
+
+    return synth.run(args)
+
+
+def cmd_serve(args) -> int:
+    from dashboard.app import create_app
+
+    create_app().run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="cpd", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check an extract and write a rejects report; "
+                                        "changes no warehouse")
+    p.add_argument("path", help="folder of 903 CSV files (or one file)")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: the 31 March after the latest "
+                                        "episode date)")
+    p.add_argument("--report-dir", help="where to write rejects.csv and rejects.html")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("load", help="validate an extract and publish it to the warehouse")
+    p.add_argument("path", help="folder of 903 CSV files")
+    p.add_argument("--period-end", required=True, help="YYYY-MM-DD, the extract's period end")
+    p.add_argument("--la", help="ONS code of the LA (default: the configured LA)")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("load-sample", help="load the bundled synthetic LA's extracts")
+    p.add_argument("--manifest", default=str(settings.PROJECT_ROOT / "sample_data" /
+                                             "extracts.toml"))
+    p.set_defaults(func=cmd_load_sample)
+
+    p = sub.add_parser("loads", help="list the loads in the current warehouse")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_loads)
+
+    p = sub.add_parser("synth", help="write synthetic 903 extracts")
+    try:
+        from etl import synth
+        synth.add_arguments(p)
+    except (ImportError, AttributeError):  # TEMP while the generator is written
+        pass
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("serve", help="serve the dashboard (development server)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ExtractError, UsageError, ConfigError, LoadInProgress) as err:
+        print(f"cpd {args.command}: {err}", file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

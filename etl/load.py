@@ -1,0 +1,160 @@
+"""Load one extract for one LA and period end: read, validate, stage, derive, publish.
+
+The only writer of the warehouse. Everything that can refuse the extract runs before the
+load lock is taken and before a byte of a warehouse file is written; the new warehouse is
+built in a private copy and published atomically (`etl.warehouse.publish`). Loading the same
+files for the same LA and period end again changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import report, settings
+from etl.read import read_extract, require_tables
+from etl.validate import REJECT_COLUMNS, Validated, validate
+from etl.warehouse import derive, publish, staging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadResult:
+    load_id: str
+    la_code: str
+    period_end: dt.date
+    unchanged: bool
+    validated: Validated | None = None
+    warnings: tuple[str, ...] = ()
+    reports: dict[str, Path] | None = None
+
+
+def code_version() -> str:
+    try:
+        return metadata.version("cpd-dashboard")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def fingerprint(la_code: str, period_end: dt.date, checksums: dict[str, str]) -> str:
+    """What makes two loads the same: LA, period end and each table's file content."""
+    parts = [la_code, period_end.isoformat()] + [f"{t}:{c}" for t, c in sorted(checksums.items())]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _already_loaded(la_code: str, period_end: dt.date, print_: str) -> str | None:
+    con = publish.connect_current()
+    if con is None:
+        return None
+    try:
+        row = con.execute(
+            "SELECT load_id FROM load_log WHERE la_code = ? AND period_end = ? "
+            "AND status = 'active' AND fingerprint = ?", [la_code, period_end, print_]).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
+    """Load an extract folder. Raises etl.read.ExtractError (unusable extract) or
+    publish.LoadInProgress; either way no warehouse file has changed."""
+    path = Path(path)
+    extract = read_extract(path)
+    require_tables(extract, path)
+    validated = validate(extract, period_end)
+    checksums = {name: tf.sha256 for name, tf in extract.files.items()}
+    print_ = fingerprint(la_code, period_end, checksums)
+
+    with publish.load_lock():
+        existing = _already_loaded(la_code, period_end, print_)
+        if existing:
+            log.info("extract already loaded as %s; nothing changed", existing)
+            return LoadResult(existing, la_code, period_end, True, validated,
+                              tuple(extract.warnings))
+        load_id = f"{publish.new_name()}-{print_[:8]}"
+        building = publish.start_building()
+        con = duckdb.connect(str(building))
+        try:
+            staging.create_tables(con)
+            con.execute("BEGIN")
+            con.execute("UPDATE load_log SET status = 'superseded' WHERE la_code = ? AND "
+                        "period_end = ? AND status = 'active'", [la_code, period_end])
+            staging.replace_period(con, la_code, period_end, load_id, validated.tables)
+            _record(con, load_id, la_code, period_end, path, print_, extract, validated)
+            derive.rebuild(con)
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        reports = report.write_reports(
+            validated.rejects, settings.data_dir() / "reports" / load_id,
+            f"Rejects for {path.name}, period end {period_end:%d/%m/%Y}")
+        publish.publish(building, load_id)
+    log.info("published load %s", load_id)
+    return LoadResult(load_id, la_code, period_end, False, validated, tuple(extract.warnings),
+                      reports)
+
+
+def _record(con, load_id, la_code, period_end, path, print_, extract, validated) -> None:
+    rejects = validated.rejects
+    errors = rejects[rejects["severity"] == "error"]
+    rejected_by_table = errors.groupby("table_name")["row_number"].nunique().to_dict()
+    files = pd.DataFrame([
+        {"load_id": load_id, "table_name": name, "file": tf.path.name, "sha256": tf.sha256,
+         "encoding": tf.encoding, "rows_read": validated.rows_read[name],
+         "rows_loaded": validated.rows_loaded[name],
+         "rows_rejected": int(rejected_by_table.get(name, 0))}
+        for name, tf in sorted(extract.files.items())])
+    con.register("incoming_files", files)
+    con.execute("INSERT INTO load_files SELECT * FROM incoming_files")
+    con.unregister("incoming_files")
+    tagged = rejects[REJECT_COLUMNS].assign(load_id=load_id, la_code=la_code,
+                                             period_end=period_end)
+    con.register("incoming_rejects", tagged)
+    con.execute("INSERT INTO rejects SELECT load_id, la_code, period_end::DATE, file, "
+                "table_name, row_number, child, column_name, value, rule, message, severity "
+                "FROM incoming_rejects")
+    con.unregister("incoming_rejects")
+    con.execute(
+        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)",
+        [load_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), la_code, period_end, validated.year, str(path), print_,
+         int(files["rows_read"].sum()), int(files["rows_loaded"].sum()),
+         int(files["rows_rejected"].sum()), int((rejects["severity"] == "warning").sum()),
+         _user(), code_version()])
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; the load still happens
+        return "unknown"
+
+
+def load_log() -> list[dict]:
+    """Every load into the current warehouse, newest first, with its files."""
+    con = publish.connect_current()
+    if con is None:
+        return []
+    try:
+        loads = con.execute("SELECT * FROM load_log ORDER BY loaded_at DESC, load_id DESC").df()
+        files = con.execute("SELECT * FROM load_files ORDER BY table_name").df()
+    finally:
+        con.close()
+    out = []
+    for record in loads.to_dict("records"):
+        record["loaded_at"] = pd.Timestamp(record["loaded_at"]).isoformat() + "Z"
+        record["period_end"] = pd.Timestamp(record["period_end"]).date().isoformat()
+        record["files"] = [
+            {k: v for k, v in f.items() if k != "load_id"}
+            for f in files[files["load_id"] == record["load_id"]].to_dict("records")]
+        out.append(json.loads(json.dumps(record, default=int)))
+    return out

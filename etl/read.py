@@ -1,0 +1,196 @@
+"""Read an extract: find its files, decode them, recognise each table by its header.
+
+Accepts UTF-8 (with or without BOM) and UTF-16, LF or CRLF, any column order, extra columns
+(ignored, with a warning). Anything else is refused with an `ExtractError` that names the
+file, says what is wrong and how to fix it; nothing is read into the warehouse until every
+file of the extract has been read.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.tables import TABLES, Table, closest, identify
+
+# A whole England 903 episodes file is about 20 MB; a file much larger than that is almost
+# always the wrong export. Raise the limit with CPD_MAX_FILE_MB for a genuine one.
+DEFAULT_MAX_FILE_MB = 64
+
+
+class ExtractError(Exception):
+    """An extract that cannot be used at all. The message is for the analyst who will fix it."""
+
+
+@dataclass
+class TableFile:
+    """One file of an extract, read as text: every cell a string, blanks as ""."""
+
+    path: Path
+    table: Table
+    frame: pd.DataFrame  # index = row number in the file (the header is row 1)
+    sha256: str
+    encoding: str
+    extra_columns: list[str] = field(default_factory=list)
+    bad_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, fields) of ragged rows
+
+
+@dataclass
+class Extract:
+    files: dict[str, TableFile]  # by table name
+    warnings: list[str] = field(default_factory=list)
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("CPD_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was in."""
+    name = path.name
+    if not raw.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
+        raise ExtractError(f"{name} is empty. Export the table again from the case system, "
+                           "or remove the file from the folder if the table is not needed.")
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif raw[1:200:2].count(0) > 50 and raw[0:200:2].count(0) == 0:
+        encoding = "utf-16-le"  # UTF-16 without a byte order mark
+    elif raw[0:200:2].count(0) > 50 and raw[1:200:2].count(0) == 0:
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        kind = "is not a text file" if b"\x00" in raw[:4096] else "is not UTF-8 or UTF-16 text"
+        raise ExtractError(
+            f"{name} {kind} (undecodable byte 0x{raw[err.start]:02x} at byte {err.start}). "
+            "Save it from the case system or Excel as 'CSV UTF-8 (comma delimited)'.") from None
+    if "\x00" in text:
+        raise ExtractError(f"{name} is not a text file (it holds binary data). "
+                           "Export the table again as CSV.")
+    return text, encoding
+
+
+def _header_problem(name: str, header: list[str]) -> str | None:
+    line = ",".join(header)
+    if len(header) == 1:
+        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if sep in line:
+                return (f"{name} separates its columns with {label}, not commas. Save it as "
+                        "'CSV UTF-8 (comma delimited)' and load it again.")
+        return (f"{name} has a single column ({line[:60]!r}), so it is not a 903 CSV file. "
+                "Export the table again as comma-separated values.")
+    names = [h.strip().upper() for h in header]
+    dupes = sorted({n for n in names if names.count(n) > 1 and n})
+    if dupes:
+        return f"{name} has the column {', '.join(dupes)} more than once. Remove the copies."
+    return None
+
+
+def read_file(path: Path) -> TableFile | None:
+    """Read one CSV file as a table of strings, or None if it is not any table we know of
+    (the caller decides whether that matters)."""
+    size = path.stat().st_size
+    if size > max_file_bytes():
+        raise ExtractError(
+            f"{path.name} is {size / 1024 / 1024:.0f} MB, more than the "
+            f"{max_file_bytes() // 1024 // 1024} MB limit for one file (a whole England "
+            "episodes file is about 20 MB). Check it is the right export; if it is, set "
+            "CPD_MAX_FILE_MB to a larger limit and load again.")
+    raw = path.read_bytes()
+    text, encoding = _decode(path, raw)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        rows = list(reader)
+    except csv.Error as err:
+        raise ExtractError(f"{path.name} is not valid CSV ({err}). Export it again as CSV.") \
+            from None
+    problem = _header_problem(path.name, header)
+    if problem:
+        raise ExtractError(problem)
+    names = [h.strip().upper() for h in header]
+    table, extras = identify(names)
+    if table is None:
+        like, lacking = closest(names)
+        # Most of a table's columns, its identifier among them: a mistyped or short export.
+        if like.columns[0] in names and len(set(names) & set(like.columns)) * 2 >= len(
+                like.columns):
+            raise ExtractError(
+                f"{path.name} looks like the {like.name} table but has no "
+                f"{', '.join(lacking)} column. Add the missing column(s) to the export "
+                "(they may be blank where DfE allows it) and load again.")
+        return None
+    width = len(names)
+    keep = [i for i, n in enumerate(names) if n in table.columns]
+    columns: dict[str, list[str]] = {names[i]: [] for i in keep}
+    row_numbers, bad_rows = [], []
+    for number, row in enumerate(rows, start=2):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue  # blank line (often a trailing one)
+        if len(row) != width:
+            bad_rows.append((number, len(row)))
+            continue
+        row_numbers.append(number)
+        for i in keep:
+            columns[names[i]].append(row[i])
+    frame = pd.DataFrame(columns, index=pd.Index(row_numbers, name="row"), dtype=object)
+    frame = frame[list(table.columns)].astype(str)
+    return TableFile(path, table, frame, hashlib.sha256(raw).hexdigest(), encoding,
+                     extras, bad_rows)
+
+
+def read_extract(path: Path) -> Extract:
+    """Read every CSV file of an extract folder (or one file). Raises ExtractError when a file
+    cannot be read or two files hold the same table."""
+    path = Path(path)
+    if not path.exists():
+        raise ExtractError(f"{path} does not exist. Give the folder that holds the extract's "
+                           "CSV files.")
+    candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv") \
+        if path.is_dir() else [path]
+    if not candidates:
+        raise ExtractError(f"{path} holds no .csv files. Give the folder that holds the "
+                           "extract's CSV files.")
+    files: dict[str, TableFile] = {}
+    warnings: list[str] = []
+    for candidate in candidates:
+        table_file = read_file(candidate)
+        if table_file is None:
+            warnings.append(f"{candidate.name}: ignored, its columns are not those of any 903 "
+                            "table or local extract")
+            continue
+        name = table_file.table.name
+        if name in files:
+            raise ExtractError(
+                f"{files[name].path.name} and {candidate.name} both hold the {name} table. "
+                "Keep one of them in the folder.")
+        files[name] = table_file
+        if table_file.extra_columns:
+            warnings.append(f"{candidate.name}: extra column(s) ignored: "
+                            f"{', '.join(table_file.extra_columns)}")
+    return Extract(files, warnings)
+
+
+def require_tables(extract: Extract, source: Path) -> None:
+    """An extract to load must hold Header and Episodes, each with at least one row."""
+    for name in [t.name for t in TABLES.values() if t.required]:
+        table_file = extract.files.get(name)
+        if table_file is None:
+            raise ExtractError(
+                f"{source} has no {name} file (a CSV whose columns are "
+                f"{', '.join(TABLES[name].columns)}). Every extract needs Header and "
+                "Episodes; add the file and load again.")
+        if table_file.frame.empty:
+            raise ExtractError(
+                f"{table_file.path.name} has column names but no rows. A {name} file with no "
+                "children cannot be loaded: export it again for the right period.")

@@ -1,0 +1,90 @@
+-- Each loaded period's episode history (indicators.md, "Episode history"), marked up with its
+-- periods of care and placements.
+--
+-- An annual 903 holds only the episodes open during its year, so for period end P the
+-- extract loaded for P is taken whole, and earlier extracts of the same LA fill in a child's
+-- episodes that end on or before the DECOM of that child's earliest episode in P's extract
+-- (the latest earlier extract wins when several hold the same episode).
+CREATE OR REPLACE TABLE int_episodes AS
+WITH own AS (
+    SELECT la_code, period_end, period_end AS source_period_end, row_number AS source_row,
+           child, decom, rne, ls, cin, place, place_provider, dec, rec, reason_place_change,
+           home_post, pl_post, urn
+    FROM stg_episodes
+),
+earliest AS (
+    SELECT la_code, period_end, child, min(decom) AS first_decom
+    FROM stg_episodes GROUP BY ALL
+),
+filled AS (
+    SELECT x.la_code, x.period_end, e.period_end AS source_period_end, e.row_number,
+           e.child, e.decom, e.rne, e.ls, e.cin, e.place, e.place_provider, e.dec, e.rec,
+           e.reason_place_change, e.home_post, e.pl_post, e.urn
+    FROM earliest x
+    JOIN stg_episodes e
+      ON e.la_code = x.la_code AND e.child = x.child AND e.period_end < x.period_end
+     AND e.dec IS NOT NULL AND e.dec <= x.first_decom
+    QUALIFY row_number() OVER (PARTITION BY x.la_code, x.period_end, e.child, e.decom
+                               ORDER BY e.period_end DESC) = 1
+),
+history AS (
+    SELECT *, ls IN ('V3', 'V4') AS short_break,
+           place IN ('T0', 'T1', 'T2', 'T3', 'T4') AS temporary_placement
+    FROM (SELECT * FROM own UNION ALL SELECT * FROM filled)
+),
+-- Periods of care are built from episodes that are not short breaks (DfE leaves short breaks
+-- out of looked-after counts); a short break only marks the period it falls in.
+care AS (
+    SELECT *,
+           row_number() OVER w AS history_seq,
+           lag(rec) OVER w AS previous_rec
+    FROM history WHERE NOT short_break
+    WINDOW w AS (PARTITION BY la_code, period_end, child ORDER BY decom)
+),
+periods AS (
+    SELECT *,
+           -- A period of care starts with RNE S, with the first episode known, or after an
+           -- episode that ended with anything but X1 (the child left care).
+           sum(CASE WHEN rne = 'S' OR history_seq = 1 OR previous_rec <> 'X1' THEN 1 ELSE 0 END)
+               OVER (PARTITION BY la_code, period_end, child ORDER BY decom
+                     ROWS UNBOUNDED PRECEDING)::INTEGER AS period_of_care_seq
+    FROM care
+),
+placement_marks AS (
+    SELECT *,
+           row_number() OVER p AS period_seq,
+           lag(temporary_placement) OVER p AS after_temporary,
+           -- where the child was before a run of temporary placements, to spot a return to it
+           last_value(CASE WHEN NOT temporary_placement
+                           THEN {'place': place, 'post': replace(pl_post, ' ', ''), 'urn': urn}
+                      END IGNORE NULLS)
+               OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_temporary
+    FROM periods
+    WINDOW p AS (PARTITION BY la_code, period_end, child, period_of_care_seq ORDER BY decom)
+),
+starts AS (
+    SELECT *,
+           NOT temporary_placement
+           AND (rne IN ('S', 'P', 'B') OR period_seq = 1)
+           AND NOT coalesce(after_temporary AND before_temporary IS NOT DISTINCT FROM
+                   {'place': place, 'post': replace(pl_post, ' ', ''), 'urn': urn}, false)
+               AS placement_start
+    FROM placement_marks
+)
+SELECT la_code, period_end, child, source_period_end, source_row, decom, dec, rne, ls, cin,
+       place, place_provider, rec, reason_place_change, home_post, pl_post, urn,
+       short_break, temporary_placement, history_seq, period_of_care_seq, period_seq,
+       placement_start,
+       nullif(sum(placement_start::INTEGER) OVER (
+           PARTITION BY la_code, period_end, child, period_of_care_seq ORDER BY decom
+           ROWS UNBOUNDED PRECEDING), 0)::INTEGER AS placement_seq,
+       -- the first episode of a history that does not start with S: the start of its period
+       -- of care and placement is only known to be no later than its DECOM
+       history_seq = 1 AND rne <> 'S' AS start_unknown
+FROM starts
+UNION ALL BY NAME
+SELECT la_code, period_end, child, source_period_end, source_row, decom, dec, rne, ls, cin,
+       place, place_provider, rec, reason_place_change, home_post, pl_post, urn,
+       short_break, temporary_placement, false AS start_unknown
+FROM history WHERE short_break
+ORDER BY la_code, period_end, child, decom;

@@ -1,0 +1,122 @@
+"""SSDA903 code lists, per collection year: a base year plus short lists of changes.
+
+The collection year is named by its March end ("2024/25" ends 31 March 2025). Each year is
+built from the one before it plus what DfE's guide changed, never copied whole, so a change is
+one line here and every schema, rule and the synthetic generator pick it up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+FIRST_YEAR = "2023/24"
+
+ETHNIC = (
+    "WBRI WIRI WOTH WIRT WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH "
+    "BCRB BAFR BOTH CHNE OOTH REFU NOBT"
+).split()
+
+# Ethnic group used for breakdowns (indicators.md "Breakdowns").
+ETHNIC_GROUP = {
+    **{c: "White" for c in "WBRI WIRI WOTH WIRT WROM".split()},
+    **{c: "Mixed" for c in "MWBC MWBA MWAS MOTH".split()},
+    **{c: "Asian" for c in "AIND APKN ABAN AOTH".split()},
+    **{c: "Black" for c in "BCRB BAFR BOTH".split()},
+    **{c: "Other" for c in "CHNE OOTH".split()},
+    **{c: "Not known" for c in "REFU NOBT".split()},
+}
+
+RNE = {
+    "S": "started to be looked after",
+    "L": "change of legal status only",
+    "P": "change of placement and carer",
+    "T": "change of placement, same carer",
+    "B": "change of legal status, placement and carer",
+    "U": "change of legal status and placement, same carer",
+}
+RNE_NEW_CARER = {"S", "P", "B"}
+
+LS = "C1 C2 D1 E1 V2 V3 V4 L1 L2 L3 J1 J2 J3".split()
+LS_SHORT_BREAK = {"V3", "V4"}
+CIN = [f"N{i}" for i in range(1, 9)]
+
+PLACE_ADOPTION = ["A3", "A4", "A5", "A6"]
+PLACE_TEMPORARY = ["T0", "T1", "T2", "T3", "T4"]
+PLACE_FOSTER_KINSHIP = ["U1", "U2", "U3"]
+PLACE_FOSTER_OTHER = ["U4", "U5", "U6"]
+PLACE_FOSTER = PLACE_FOSTER_KINSHIP + PLACE_FOSTER_OTHER
+PLACE_RESIDENTIAL = ["K1", "K2", "R1", "S1"]
+
+PLACE_PROVIDER = [f"PR{i}" for i in range(6)]
+
+REC = (
+    "X1 E11 E12 E13 E14 E15 E16 E17 E2 E3 E41 E45 E46 E47 E48 E4A E4B E5 E6 E7 E8 E9"
+).split()
+REC_ADOPTED = {"E11", "E12"}
+REC_SGO_CAO = {"E41", "E45", "E46", "E47", "E48"}
+
+REASON_PLACE_CHANGE = (
+    "CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER"
+).split()
+
+REVIEW_CODE = [f"PN{i}" for i in range(8)]
+REVIEW_VIEWS_CONVEYED = {"PN1", "PN2", "PN3", "PN5", "PN6"}
+
+SDQ_REASON = [f"SDQ{i}" for i in range(1, 6)]
+IN_TOUCH = "YES NO DIED REFU NREQ RHOM".split()
+ACTIV = "F1 P1 F2 P2 F4 P4 F5 P5 G4 G5 G6 0".split()
+ACTIV_EET = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
+ACCOM = [f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" for n in (1, 2)] + ["0"]
+MISSING = ["M", "A"]
+SW_REASON = (
+    "MANAGE FCONTA LEFTRL ORGRST TSPROC ABSENC CHCHAN PCCHAN SWDIED OTHERS"
+).split()
+FLAG = ["0", "1"]
+
+_BASE = {
+    "SEX": ["1", "2"],
+    "PLACE": (
+        PLACE_ADOPTION
+        + "H5 K1 K2 P1 P2 P3 R1 R2 R3 R5 S1".split()
+        + PLACE_TEMPORARY
+        + PLACE_FOSTER
+        + ["Z1"]
+    ),
+}
+
+# (year, column, codes added, codes removed) -- DfE's changes, in order.
+_CHANGES = [
+    ("2024/25", "SEX", ["M", "F", "U"], ["1", "2"]),
+    ("2024/25", "PLACE", ["K3"], []),
+    ("2025/26", "PLACE", ["Z11", "Z12", "Z13", "Z14"], ["H5", "P2", "Z1"]),
+]
+
+
+def collection_year(period_end: dt.date) -> str:
+    """The collection year a period end falls in: 1 April to 31 March, named by both ends."""
+    start = period_end.year if period_end.month >= 4 else period_end.year - 1
+    return f"{start}/{str(start + 1)[-2:]}"
+
+
+def year_start(year: str) -> int:
+    return int(year[:4])
+
+
+@lru_cache(maxsize=None)
+def codes_for(year: str) -> dict[str, tuple[str, ...]]:
+    """Year-varying code lists ({column: codes}) for a collection year; later years keep the
+    latest known list (a year DfE has not yet changed is the one before it)."""
+    if year_start(year) < year_start(FIRST_YEAR):
+        raise ValueError(f"collection year {year} is before {FIRST_YEAR}, the first supported")
+    lists = {col: list(codes) for col, codes in _BASE.items()}
+    for change_year, col, added, removed in _CHANGES:
+        if year_start(change_year) <= year_start(year):
+            lists[col] = [c for c in lists[col] if c not in removed] + list(added)
+    return {col: tuple(codes) for col, codes in lists.items()}
+
+
+def sex_code(year: str, male: bool | None) -> str:
+    """The SEX code for a year: 1/2 until 2023/24, M/F/U after."""
+    if year_start(year) < 2024:
+        return "1" if male else "2"
+    return "U" if male is None else ("M" if male else "F")

@@ -1,0 +1,202 @@
+"""Cross-record rules that fit one extract (ssda903.md, "Cross-file and cross-record checks").
+
+Each rule is a function of one table's normalised frame (and the extract `Context`) that
+returns a boolean Series, True where the row passes; `checks_for` hands them to the pandera
+schema as dataframe-wide checks named by rule code. Rules never change the frames they read.
+A value a column check already rejects (an unparseable date) passes here, so one mistake is
+reported once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from schemas.codes import LS_SHORT_BREAK, PLACE_TEMPORARY, REC_ADOPTED
+from schemas.dates import age_on, parse_dates
+from schemas.tables import TABLES
+
+
+@dataclass
+class Context:
+    """The whole extract, normalised, as the cross-record rules need it."""
+
+    period_end: dt.date
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @cached_property
+    def header_children(self) -> set[str] | None:
+        header = self.frames.get("Header")
+        return None if header is None else set(header["CHILD"])
+
+    @cached_property
+    def dob(self) -> pd.Series:
+        """Date of birth by CHILD, from Header (first row per child)."""
+        header = self.frames.get("Header")
+        if header is None:
+            return pd.Series(dtype="datetime64[ns]")
+        first = header.drop_duplicates("CHILD")
+        return pd.Series(parse_dates(first["DOB"]).to_numpy(), index=first["CHILD"])
+
+    @cached_property
+    def episodes(self) -> pd.DataFrame:
+        """Episodes with parsed dates (CHILD, DECOM, DEC, open-ended flag, LS, RNE)."""
+        eps = self.frames.get("Episodes")
+        if eps is None:
+            return pd.DataFrame(columns=["CHILD", "DECOM", "DEC", "OPEN", "LS", "RNE"])
+        return pd.DataFrame({
+            "CHILD": eps["CHILD"], "DECOM": parse_dates(eps["DECOM"]), "DEC": parse_dates(eps["DEC"]),
+            "OPEN": eps["DEC"] == "", "LS": eps["LS"], "RNE": eps["RNE"],
+        })
+
+    @cached_property
+    def oc2_cohort(self) -> set[str]:
+        """Children looked after at the period end whose latest period of care in this extract
+        began at least a year before it (or before the extract's window)."""
+        eps = self.episodes
+        p = pd.Timestamp(self.period_end)
+        care = eps[~eps["LS"].isin(LS_SHORT_BREAK)]
+        open_at_p = care[(care["DECOM"] <= p) & (care["OPEN"] | (care["DEC"] > p))]
+        latest_start = care[care["RNE"] == "S"].groupby("CHILD")["DECOM"].max()
+        starts = latest_start.reindex(open_at_p["CHILD"].unique())
+        year_before = p - pd.DateOffset(years=1)
+        return set(starts[starts.isna() | (starts <= year_before)].index)
+
+
+def _ordered_overlap(children: pd.Series, starts: pd.Series, ends: pd.Series,
+                     open_ended: pd.Series) -> pd.Series:
+    """True where a record starts before the same child's previous record has ended."""
+    order = pd.DataFrame({"c": children, "s": starts, "e": ends, "o": open_ended}) \
+        .sort_values(["c", "s"], kind="stable")
+    same_child = order["c"].eq(order["c"].shift())
+    prev_end, prev_open = order["e"].shift(), order["o"].shift(fill_value=False)
+    clash = same_child & order["s"].notna() & (prev_open.astype(bool) | (order["s"] < prev_end))
+    return clash.reindex(children.index, fill_value=False)
+
+
+# --- rules for every table ------------------------------------------------------------------
+
+def _exact_duplicate(df: pd.DataFrame) -> pd.Series:
+    return ~df.duplicated(keep="first")
+
+
+def _key_clash(key: tuple[str, ...]):
+    def check(df: pd.DataFrame) -> pd.Series:
+        distinct = ~df.duplicated(keep="first")
+        clash = df[distinct].duplicated(subset=list(key), keep=False)
+        return ~clash.reindex(df.index, fill_value=False)
+    return check
+
+
+def _in_header(ctx: Context):
+    return lambda df: df["CHILD"].isin(ctx.header_children)
+
+
+# --- Episodes -------------------------------------------------------------------------------
+
+def _dec_not_before_decom(df):
+    return ~(parse_dates(df["DEC"]) < parse_dates(df["DECOM"]))
+
+
+def _dec_not_decom(df):
+    return ~(parse_dates(df["DEC"]).notna() & (parse_dates(df["DEC"]) == parse_dates(df["DECOM"])))
+
+
+def _rec_with_dec(df):
+    return (df["DEC"] == "") == (df["REC"] == "")
+
+
+def _no_overlap(df):
+    return ~_ordered_overlap(df["CHILD"], parse_dates(df["DECOM"]), parse_dates(df["DEC"]), df["DEC"] == "")
+
+
+def _provider_fits_place(df):
+    temporary = df["PLACE"].isin(PLACE_TEMPORARY)
+    blank = df["PLACE_PROVIDER"] == ""
+    return (temporary & blank) | (~temporary & ~blank)
+
+
+def _born_before_decom(ctx: Context):
+    def check(df):
+        dob = df["CHILD"].map(ctx.dob)
+        return ~(dob > parse_dates(df["DECOM"]))
+    return check
+
+
+def _not_adopted_after_18(ctx: Context):
+    def check(df):
+        dob = pd.to_datetime(df["CHILD"].map(ctx.dob))
+        dec = parse_dates(df["DEC"])
+        adult = age_on(dob, dec) >= 18
+        return ~(df["REC"].isin(REC_ADOPTED) & adult.fillna(False).astype(bool))
+    return check
+
+
+# --- Missing, social workers, reviews, OC2 --------------------------------------------------
+
+def _missing_no_overlap(df):
+    return ~_ordered_overlap(df["CHILD"], parse_dates(df["MIS_START"]), parse_dates(df["MIS_END"]),
+                             df["MIS_END"] == "")
+
+
+def _missing_end_after_start(df):
+    return ~(parse_dates(df["MIS_END"]) < parse_dates(df["MIS_START"]))
+
+
+def _sw_end_after_start(df):
+    return ~(parse_dates(df["SW_DEC"]) < parse_dates(df["SW_DECOM"]))
+
+
+def _review_in_care(ctx: Context):
+    def check(df):
+        reviews = pd.DataFrame({"CHILD": df["CHILD"], "REVIEW": parse_dates(df["REVIEW"]),
+                                "row": df.index})
+        spans = ctx.episodes[["CHILD", "DECOM", "DEC", "OPEN"]]
+        joined = reviews.merge(spans, on="CHILD", how="inner")
+        inside = (joined["DECOM"] <= joined["REVIEW"]) & (
+            joined["OPEN"] | (joined["REVIEW"] <= joined["DEC"]))
+        ok_rows = set(joined.loc[inside, "row"]) | set(reviews.loc[reviews["REVIEW"].isna(), "row"])
+        return pd.Series(df.index.isin(list(ok_rows)), index=df.index)
+    return check
+
+
+def _oc2_in_cohort(ctx: Context):
+    return lambda df: df["CHILD"].isin(ctx.oc2_cohort)
+
+
+def _sdq_for_4_to_16(ctx: Context):
+    def check(df):
+        age = age_on(parse_dates(df["DOB"]), ctx.period_end)
+        needs = age.between(4, 16).fillna(False).astype(bool) & df["CHILD"].isin(ctx.oc2_cohort)
+        return ~(needs & (df["SDQ_SCORE"] == "") & (df["SDQ_REASON"] == ""))
+    return check
+
+
+def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
+    """(rule code, check) pairs for a table; cross-file rules only when the extract has the
+    file they join to."""
+    spec = TABLES[table]
+    checks: list[tuple[str, object]] = [("CPD-DUPLICATE", _exact_duplicate)]
+    if spec.key:
+        checks.append(("CPD-KEY", _key_clash(spec.key)))
+    has_header = ctx is not None and ctx.header_children is not None
+    if has_header and table != "Header" and "CHILD" in spec.columns:
+        checks.append(("INT01", _in_header(ctx)))
+    if table == "Episodes":
+        checks += [("DEC<DECOM", _dec_not_before_decom), ("355", _dec_not_decom),
+                   ("REC-DEC", _rec_with_dec), ("142", _no_overlap),
+                   ("PROVIDER", _provider_fits_place)]
+        if has_header:
+            checks += [("DOB>DECOM", _born_before_decom(ctx)),
+                       ("386", _not_adopted_after_18(ctx))]
+    elif table == "Missing":
+        checks += [("574", _missing_no_overlap), ("MIS_END<START", _missing_end_after_start)]
+    elif table == "SWEpisodes":
+        checks.append(("SW_DEC<DECOM", _sw_end_after_start))
+    elif table == "Reviews" and ctx is not None and "Episodes" in ctx.frames:
+        checks.append(("REVIEW-POC", _review_in_care(ctx)))
+    elif table == "OC2" and ctx is not None and "Episodes" in ctx.frames:
+        checks += [("191", _oc2_in_cohort(ctx)), ("186", _sdq_for_4_to_16(ctx))]
+    return checks
