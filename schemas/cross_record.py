@@ -54,15 +54,20 @@ class Context:
     @cached_property
     def oc2_cohort(self) -> set[str]:
         """Children looked after at the period end whose latest period of care in this extract
-        began at least a year before it (or before the extract's window)."""
+        began at least a year before it (or before the extract's window), with no short break
+        since it began."""
         eps = self.episodes
         p = pd.Timestamp(self.period_end)
-        care = eps[~eps["LS"].isin(LS_SHORT_BREAK)]
+        short_break = eps["LS"].isin(LS_SHORT_BREAK)
+        care = eps[~short_break]
         open_at_p = care[(care["DECOM"] <= p) & (care["OPEN"] | (care["DEC"] > p))]
         latest_start = care[care["RNE"] == "S"].groupby("CHILD")["DECOM"].max()
         starts = latest_start.reindex(open_at_p["CHILD"].unique())
         year_before = p - pd.DateOffset(years=1)
-        return set(starts[starts.isna() | (starts <= year_before)].index)
+        cohort = starts[starts.isna() | (starts <= year_before)]
+        breaks = eps[short_break].merge(cohort.rename("START"), left_on="CHILD", right_index=True)
+        broken = breaks[breaks["START"].isna() | (breaks["OPEN"] | (breaks["DEC"] > breaks["START"]))]
+        return set(cohort.index) - set(broken["CHILD"])
 
 
 def _ordered_overlap(children: pd.Series, starts: pd.Series, ends: pd.Series,
