@@ -18,7 +18,7 @@ run: setup sample
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - dashboard.app:server
 
-test: setup system-packages
+test: setup system-packages .venv-903/.installed
 	$(BIN)/python -m pytest -q
 
 setup: $(INSTALLED)
@@ -52,8 +52,13 @@ bench: setup
 	.venv-903/bin/pip install --quiet -r tools/requirements-903.txt
 	touch $@
 
+# Runs over every sample extract, each against its own collection year's rules.
 validate-903: .venv-903/.installed
-	.venv-903/bin/python tools/validate_903.py --sample sample_data
+	@for dir in sample_data/20*/; do \
+	  name=$$(basename $$dir); year=$${name:0:4}/$${name:5:2}; \
+	  echo "== $$name (collection year $$year)"; \
+	  .venv-903/bin/python tools/validate_903.py $$dir --collection-year $$year --la-code E06000015; \
+	done
 
 clean:
 	rm -rf $(VENV) .venv-903 data

@@ -66,7 +66,10 @@ SDQ_REASON = [f"SDQ{i}" for i in range(1, 6)]
 IN_TOUCH = "YES NO DIED REFU NREQ RHOM".split()
 ACTIV = "F1 P1 F2 P2 F4 P4 F5 P5 G4 G5 G6 0".split()
 ACTIV_EET = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
-ACCOM = [f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" for n in (1, 2)] + ["0"]
+# Accommodation type and 1 suitable / 2 not suitable; no fixed abode (S) and in custody (X)
+# are never suitable, so S1 and X1 do not exist (DfE rule 133).
+ACCOM = [f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" for n in (1, 2)
+         if f"{letter}{n}" not in ("S1", "X1")] + ["0"]
 MISSING = ["M", "A"]
 SW_REASON = (
     "MANAGE FCONTA LEFTRL ORGRST TSPROC ABSENC CHCHAN PCCHAN SWDIED OTHERS"
@@ -82,6 +85,8 @@ _BASE = {
         + PLACE_FOSTER
         + ["Z1"]
     ),
+    # placement types with no placement provider (DfE rules 213, 526)
+    "PLACE_NO_PROVIDER": PLACE_TEMPORARY,
 }
 
 # (year, column, codes added, codes removed) -- DfE's changes, in order.
@@ -89,6 +94,7 @@ _CHANGES = [
     ("2024/25", "SEX", ["M", "F", "U"], ["1", "2"]),
     ("2024/25", "PLACE", ["K3"], []),
     ("2025/26", "PLACE", ["Z11", "Z12", "Z13", "Z14"], ["H5", "P2", "Z1"]),
+    ("2025/26", "PLACE_NO_PROVIDER", ["Z11", "Z12", "Z13", "Z14"], []),
 ]
 
 

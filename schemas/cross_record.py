@@ -14,8 +14,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from schemas.codes import LS_SHORT_BREAK, PLACE_TEMPORARY, REC_ADOPTED
+from schemas.codes import LS_SHORT_BREAK, PLACE_TEMPORARY, REC_ADOPTED, codes_for, collection_year
 from schemas.dates import age_on, parse_dates
+from schemas.rules import NOT_IN_HEADER, ONCE_PER_CHILD
 from schemas.tables import TABLES
 
 
@@ -25,6 +26,10 @@ class Context:
 
     period_end: dt.date
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def year(self) -> str:
+        return collection_year(self.period_end)
 
     @cached_property
     def header_children(self) -> set[str] | None:
@@ -71,13 +76,21 @@ class Context:
 
 
 def _ordered_overlap(children: pd.Series, starts: pd.Series, ends: pd.Series,
-                     open_ended: pd.Series) -> pd.Series:
-    """True where a record starts before the same child's previous record has ended."""
+                     open_ended: pd.Series, previous_open: bool | None = None) -> pd.Series:
+    """True where a record starts before the same child's previous record has ended.
+
+    previous_open: only clashes with a previous record still open (True), only with one that
+    has an end date (False), or either (None).
+    """
     order = pd.DataFrame({"c": children, "s": starts, "e": ends, "o": open_ended}) \
         .sort_values(["c", "s"], kind="stable")
     same_child = order["c"].eq(order["c"].shift())
-    prev_end, prev_open = order["e"].shift(), order["o"].shift(fill_value=False)
-    clash = same_child & order["s"].notna() & (prev_open.astype(bool) | (order["s"] < prev_end))
+    prev_end = order["e"].shift()
+    prev_open = order["o"].shift(fill_value=False).astype(bool)
+    after_open = prev_open
+    before_end = ~prev_open & (order["s"] < prev_end)
+    kinds = {True: after_open, False: before_end, None: after_open | before_end}
+    clash = same_child & order["s"].notna() & kinds[previous_open]
     return clash.reindex(children.index, fill_value=False)
 
 
@@ -113,14 +126,38 @@ def _rec_with_dec(df):
     return (df["DEC"] == "") == (df["REC"] == "")
 
 
-def _no_overlap(df):
-    return ~_ordered_overlap(df["CHILD"], parse_dates(df["DECOM"]), parse_dates(df["DEC"]), df["DEC"] == "")
+def _starts_after_previous(previous_open: bool):
+    def check(df):
+        return ~_ordered_overlap(df["CHILD"], parse_dates(df["DECOM"]), parse_dates(df["DEC"]),
+                                 df["DEC"] == "", previous_open)
+    return check
 
 
-def _provider_fits_place(df):
-    temporary = df["PLACE"].isin(PLACE_TEMPORARY)
-    blank = df["PLACE_PROVIDER"] == ""
-    return (temporary & blank) | (~temporary & ~blank)
+# Placement types a provider code may not go with (DfE 527-531), and PR0's only one (550).
+_PROVIDER_NOT_WITH = {
+    "527": ("PR1", {"P1", "R2", "R5"}),
+    "528": ("PR2", {"P1", "R2", "R5"}),
+    "529": ("PR3", {"P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5",
+                    "U6"}),
+    "530": ("PR4", {"P1"}),
+    "531": ("PR5", {"P1"}),
+}
+
+
+def _provider_not_needed(no_provider: set[str]):
+    return lambda df: ~(df["PLACE"].isin(no_provider) & (df["PLACE_PROVIDER"] != ""))
+
+
+def _provider_needed(no_provider: set[str]):
+    return lambda df: ~(~df["PLACE"].isin(no_provider) & (df["PLACE_PROVIDER"] == ""))
+
+
+def _provider_not_with(provider: str, places: set[str]):
+    return lambda df: ~((df["PLACE_PROVIDER"] == provider) & df["PLACE"].isin(places))
+
+
+def _pr0_only_with_parents(df):
+    return ~((df["PLACE_PROVIDER"] == "PR0") & (df["PLACE"] != "P1"))
 
 
 def _born_before_decom(ctx: Context):
@@ -171,6 +208,14 @@ def _oc2_in_cohort(ctx: Context):
     return lambda df: df["CHILD"].isin(ctx.oc2_cohort)
 
 
+def _cohort_has_oc2(ctx: Context):
+    """Checked on Header: a cohort child with no OC2 row is reported against its Header row."""
+    def check(df):
+        with_oc2 = set(ctx.frames["OC2"]["CHILD"])
+        return ~(df["CHILD"].isin(ctx.oc2_cohort) & ~df["CHILD"].isin(with_oc2))
+    return check
+
+
 def _sdq_for_4_to_16(ctx: Context):
     def check(df):
         age = age_on(parse_dates(df["DOB"]), ctx.period_end)
@@ -185,23 +230,31 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
     spec = TABLES[table]
     checks: list[tuple[str, object]] = [("CPD-DUPLICATE", _exact_duplicate)]
     if spec.key:
-        checks.append(("CPD-KEY", _key_clash(spec.key)))
+        checks.append((ONCE_PER_CHILD.get(table, "CPD-KEY"), _key_clash(spec.key)))
     has_header = ctx is not None and ctx.header_children is not None
+    has = (lambda name: ctx is not None and name in ctx.frames)
     if has_header and table != "Header" and "CHILD" in spec.columns:
-        checks.append(("INT01", _in_header(ctx)))
-    if table == "Episodes":
-        checks += [("DEC<DECOM", _dec_not_before_decom), ("355", _dec_not_decom),
-                   ("REC-DEC", _rec_with_dec), ("142", _no_overlap),
-                   ("PROVIDER", _provider_fits_place)]
+        checks.append((NOT_IN_HEADER.get(table, "CPD-NOT-IN-HEADER"), _in_header(ctx)))
+    if table == "Header" and has("OC2") and has("Episodes"):
+        checks.append(("191", _cohort_has_oc2(ctx)))
+    elif table == "Episodes":
+        no_provider = set(codes_for(ctx.year)["PLACE_NO_PROVIDER"]) if ctx else set(
+            PLACE_TEMPORARY)
+        checks += [("356", _dec_not_before_decom), ("355", _dec_not_decom),
+                   ("148", _rec_with_dec), ("142", _starts_after_previous(True)),
+                   ("501", _starts_after_previous(False)),
+                   ("213", _provider_not_needed(no_provider)),
+                   ("526", _provider_needed(no_provider)), ("550", _pr0_only_with_parents)]
+        checks += [(code, _provider_not_with(provider, places))
+                   for code, (provider, places) in _PROVIDER_NOT_WITH.items()]
         if has_header:
-            checks += [("DOB>DECOM", _born_before_decom(ctx)),
-                       ("386", _not_adopted_after_18(ctx))]
+            checks += [("302", _born_before_decom(ctx)), ("386", _not_adopted_after_18(ctx))]
     elif table == "Missing":
-        checks += [("574", _missing_no_overlap), ("MIS_END<START", _missing_end_after_start)]
+        checks += [("574", _missing_no_overlap), ("CPD-MISSING-END", _missing_end_after_start)]
     elif table == "SWEpisodes":
-        checks.append(("SW_DEC<DECOM", _sw_end_after_start))
-    elif table == "Reviews" and ctx is not None and "Episodes" in ctx.frames:
-        checks.append(("REVIEW-POC", _review_in_care(ctx)))
-    elif table == "OC2" and ctx is not None and "Episodes" in ctx.frames:
-        checks += [("191", _oc2_in_cohort(ctx)), ("186", _sdq_for_4_to_16(ctx))]
+        checks.append(("CPD-SW-END", _sw_end_after_start))
+    elif table == "Reviews" and has("Episodes"):
+        checks.append(("CPD-REVIEW-OUTSIDE-CARE", _review_in_care(ctx)))
+    elif table == "OC2" and has("Episodes"):
+        checks += [("190", _oc2_in_cohort(ctx)), ("186", _sdq_for_4_to_16(ctx))]
     return checks

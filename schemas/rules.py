@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas.dfe_rules import DFE_RULES, OTHER_YEAR_RULES
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -23,8 +25,45 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
     return {r.code: r for r in rules}
 
 
+def _dfe(code: str, column: str | None = None, severity: str = "error") -> Rule:
+    """A DfE rule, with the open validator's message verbatim."""
+    entry = DFE_RULES.get(code) or OTHER_YEAR_RULES[code]
+    return Rule(code, entry["message"].strip(), column, severity)
+
+
+# Which DfE rule covers a column's code or format check; columns DfE has no rule for use the
+# project's CPD-DATE / CPD-CODE / CPD-FORMAT / CPD-RANGE.
+COLUMN_RULES: dict[tuple[str, str], str] = {
+    ("Header", "SEX"): "101", ("Header", "DOB"): "102", ("Header", "ETHNIC"): "103",
+    ("Header", "UPN"): "168", ("Header", "MOTHER"): "165", ("Header", "MC_DOB"): "171",
+    ("Episodes", "DECOM"): "141", ("Episodes", "RNE"): "143", ("Episodes", "LS"): "144",
+    ("Episodes", "CIN"): "145", ("Episodes", "PLACE"): "146",
+    ("Episodes", "PLACE_PROVIDER"): "178", ("Episodes", "DEC"): "147",
+    ("Episodes", "REC"): "149", ("Episodes", "REASON_PLACE_CHANGE"): "1009",
+    ("Episodes", "HOME_POST"): "392c", ("Episodes", "PL_POST"): "392c",
+    ("Reviews", "REVIEW"): "166", ("Reviews", "REVIEW_CODE"): "167",
+    ("UASC", "DUC"): "104",
+    **{("OC2", flag): "181" for flag in (
+        "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")},
+    ("OC2", "SDQ_SCORE"): "180", ("OC2", "SDQ_REASON"): "196",
+    ("OC3", "IN_TOUCH"): "131", ("OC3", "ACTIV"): "132", ("OC3", "ACCOM"): "133",
+    ("Missing", "MISSING"): "1006", ("Missing", "MIS_START"): "1004",
+    ("Missing", "MIS_END"): "1005",
+    ("SWEpisodes", "SW_ID"): "SW02STG1", ("SWEpisodes", "SW_DECOM"): "SW04STG1",
+    ("SWEpisodes", "SW_DEC"): "SW05STG1", ("SWEpisodes", "SW_REASON"): "SW13STG1",
+}
+
+# "Child in <table> does not exist in Header", DfE's code per table.
+NOT_IN_HEADER = {"AD1": "INT01", "PlacedAdoption": "INT02", "Episodes": "INT03",
+                 "Missing": "INT04", "OC2": "INT05", "OC3": "INT06", "PrevPerm": "INT07",
+                 "Reviews": "INT08", "UASC": "INT09"}
+# "Child should only exist once in <table>", DfE's code per table.
+ONCE_PER_CHILD = {"AD1": "INT31", "Header": "INT32", "OC2": "INT33", "OC3": "INT34",
+                  "PrevPerm": "INT35", "UASC": "INT36"}
+
 RULES: dict[str, Rule] = _rules(
-    # Project rules: shape and safety of any cell.
+    # Project rules: shape and safety of any cell, and checks DfE has no rule for.
     Rule("CPD-REQUIRED", "a value is required here"),
     Rule("CPD-DATE", "not a real date in the form dd/mm/yyyy"),
     Rule("CPD-CODE", "not a valid code for this collection year"),
@@ -36,30 +75,28 @@ RULES: dict[str, Rule] = _rules(
     Rule("CPD-DUPLICATE", "an exact copy of an earlier row in the same file", "CHILD"),
     Rule("CPD-KEY", "another row for the same child has the same key (date) with different "
          "values; neither can be trusted", "CHILD"),
-    Rule("CPD-AFTER-PERIOD", "date is after the extract's period end", None),
-    # DfE rules (messages follow the validator's wording, adapted where it names a table).
-    Rule("INT01", "child is not in the Header file", "CHILD"),
-    Rule("142", "a new episode has started, but the previous episode has not ended "
-         "(or episodes overlap)", "DECOM"),
-    Rule("DEC<DECOM", "date episode ceased (DEC) is before the date episode commenced (DECOM)",
-         "DEC"),
-    Rule("355", "episode appears to have lasted for less than 24 hours (DEC = DECOM)", "DEC"),
-    Rule("REC-DEC", "reason episode ceased (REC) and date episode ceased (DEC) must both be "
-         "present or both be blank", "REC"),
-    Rule("DOB>DECOM", "date of birth is after the date the episode commenced", "DECOM"),
-    Rule("386", "reason episode ceased is adopted (E11/E12) but the child had reached 18 "
-         "before the episode ended", "REC"),
-    Rule("PROVIDER", "placement provider does not fit the placement type (must be blank for "
-         "temporary placements T0-T4, present otherwise)", "PLACE_PROVIDER"),
-    Rule("574", "a missing or away episode starts before the previous one has ended", "MIS_START"),
-    Rule("MIS_END<START", "missing episode ends before it starts", "MIS_END"),
-    Rule("SW_DEC<DECOM", "social worker episode ends before it starts", "SW_DEC"),
-    Rule("REVIEW-POC", "review date is not within any episode of care in this extract",
-         "REVIEW", severity="warning"),
-    Rule("191", "OC2 row for a child not in the OC2 cohort (looked after for 12 months at the "
-         "period end); it is ignored by the indicators", "CHILD", severity="warning"),
-    Rule("186", "SDQ score (or the reason it is missing) is required for children aged 4 to 16 "
-         "in the OC2 cohort", "SDQ_SCORE", severity="warning"),
+    Rule("CPD-AFTER-PERIOD", "date is after the extract's period end: the row cannot belong to "
+         "this period (check --period-end)"),
+    Rule("CPD-NOT-IN-HEADER", "child is not in the Header file", "CHILD"),
+    Rule("CPD-MISSING-END", "missing or away episode ends before it starts", "MIS_END"),
+    Rule("CPD-SW-END", "social worker episode ends before it starts", "SW_DEC"),
+    Rule("CPD-REVIEW-OUTSIDE-CARE", "review date is not within any episode of care in this "
+         "extract", "REVIEW", severity="warning"),
+    # DfE rules, messages verbatim from the open validator.
+    *(_dfe(code) for code in sorted(set(COLUMN_RULES.values())) if code != "SW05STG1"),
+    # DfE's own message for SW05STG1 says "began"; the rule checks the date it ended.
+    Rule("SW05STG1", "Date social worker episode ended is not a valid date."),
+    *(_dfe(code, "CHILD") for code in NOT_IN_HEADER.values()),
+    *(_dfe(code, "CHILD") for code in ONCE_PER_CHILD.values()),
+    _dfe("142", "DECOM"), _dfe("501", "DECOM"), _dfe("356", "DEC"), _dfe("355", "DEC"),
+    _dfe("148", "REC"), _dfe("302", "DECOM"), _dfe("386", "REC"), _dfe("574", "MIS_START"),
+    _dfe("213", "PLACE_PROVIDER"), _dfe("526", "PLACE_PROVIDER"),
+    _dfe("527", "PLACE_PROVIDER"), _dfe("528", "PLACE_PROVIDER"),
+    _dfe("529", "PLACE_PROVIDER"), _dfe("530", "PLACE_PROVIDER"),
+    _dfe("531", "PLACE_PROVIDER"), _dfe("550", "PLACE_PROVIDER"),
+    # OC2 completeness is reported, not quarantined: the row's other data is still good.
+    _dfe("190", "CHILD", "warning"), _dfe("191", "CHILD", "warning"),
+    _dfe("186", "SDQ_SCORE", "warning"),
 )
 
 

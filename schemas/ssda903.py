@@ -15,6 +15,7 @@ from schemas import cross_record
 from schemas.codes import codes_for
 from schemas.columns import COLUMNS, EVENT_DATES, Col
 from schemas.dates import parse_dates
+from schemas.rules import COLUMN_RULES
 
 # A cell a spreadsheet would run as a formula. A plain signed number is not one.
 _FORMULA = r"^[=+\-@\t\r]"
@@ -43,22 +44,29 @@ def _blank_or(test):
     return lambda s: (s == "") | test(s)
 
 
-def column_checks(spec: Col, year: str, period_end: dt.date | None, event_date: bool) -> list:
+def column_checks(table: str, column: str, spec: Col, year: str, period_end: dt.date | None
+                  ) -> list:
+    """The checks on one column: required, then its value (named by the DfE rule for that
+    column where there is one), then the period end and formula checks."""
     checks = []
+    rule = COLUMN_RULES.get((table, column))
+    event_date = EVENT_DATES.get(table) == column
     if spec.required:
         checks.append(pa.Check(lambda s: s != "", name="CPD-REQUIRED"))
     if spec.kind == "date":
-        checks.append(pa.Check(_blank_or(lambda s: parse_dates(s).notna()), name="CPD-DATE"))
+        checks.append(pa.Check(_blank_or(lambda s: parse_dates(s).notna()),
+                               name=rule or "CPD-DATE"))
         if event_date and period_end is not None:
             limit = pd.Timestamp(period_end)
             checks.append(pa.Check(
                 lambda s: ~(parse_dates(s) > limit), name="CPD-AFTER-PERIOD"))
     elif spec.kind == "code":
         allowed = set(codes_for(year)[spec.year_codes] if spec.year_codes else spec.values)
-        checks.append(pa.Check(_blank_or(lambda s: s.isin(allowed)), name="CPD-CODE"))
+        checks.append(pa.Check(_blank_or(lambda s: s.isin(allowed)), name=rule or "CPD-CODE"))
     elif spec.kind == "pattern":
         regex = spec.pattern
-        checks.append(pa.Check(_blank_or(lambda s: s.str.fullmatch(regex)), name="CPD-FORMAT"))
+        checks.append(pa.Check(_blank_or(lambda s: s.str.fullmatch(regex)),
+                               name=rule or "CPD-FORMAT"))
     elif spec.kind == "number":
         low, high, integer = spec.low, spec.high, spec.integer
 
@@ -67,7 +75,7 @@ def column_checks(spec: Col, year: str, period_end: dt.date | None, event_date: 
             numbers = pd.to_numeric(s.where(s.str.fullmatch(shape), None), errors="coerce")
             return numbers.between(low, high)
 
-        checks.append(pa.Check(_blank_or(in_range), name="CPD-RANGE"))
+        checks.append(pa.Check(_blank_or(in_range), name=rule or "CPD-RANGE"))
     checks.append(pa.Check(
         lambda s: ~(s.str.contains(_FORMULA) & ~s.str.fullmatch(_SIGNED_NUMBER)),
         name="CPD-FORMULA"))
@@ -85,7 +93,7 @@ def schema_for(table: str, year: str, context: cross_record.Context | None = Non
     columns = {
         name: pa.Column(
             str, nullable=False, required=True,
-            checks=column_checks(spec, year, period_end, EVENT_DATES.get(table) == name))
+            checks=column_checks(table, name, spec, year, period_end))
         for name, spec in COLUMNS[table].items()
     }
     wide = [pa.Check(fn, name=code) for code, fn in cross_record.checks_for(table, context)]

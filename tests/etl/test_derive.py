@@ -61,7 +61,7 @@ def year_2() -> ExtractBuilder:
               IMMUNISATIONS="1", TEETH_CHECK="1", SUBSTANCE_MISUSE="0", CONVICTED="0")
     for child, dob in [("L17", "15/06/2007"), ("L18", "01/03/2007"), ("L16", "01/04/2008"),
                        ("L21", "01/04/2003"), ("L22", "30/03/2003")]:
-        b.add("OC3", CHILD=child, DOB=dob, IN_TOUCH="YES", ACTIV="F2", ACCOM="S1")
+        b.add("OC3", CHILD=child, DOB=dob, IN_TOUCH="YES", ACTIV="F2", ACCOM="S2")
     b.add("SWEpisodes", CHILD="A", DOB="01/01/2012", SW_ID="SW1", SW_DECOM="01/04/2024")
     b.add("SWEpisodes", CHILD="B", DOB="01/01/2014", SW_ID="SW9", SW_DECOM="01/06/2024")
     b.add("SWEpisodes", CHILD="C", DOB="01/01/2010", SW_ID="SW1", SW_DECOM="01/04/2024",
