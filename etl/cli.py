@@ -139,6 +139,29 @@ def cmd_loads(args) -> int:
     return 0
 
 
+def cmd_indicators(args) -> int:
+    from etl.indicators.engine import EngineError, compute
+    from etl.indicators.export import to_csv
+    from etl.warehouse.publish import connect_current
+
+    con = connect_current()
+    if con is None:
+        raise UsageError("nothing is loaded yet: load an extract with `cpd load` first.")
+    try:
+        result = compute(con, load_config(),
+                         period_end_arg(args.period_end) if args.period_end else None,
+                         args.breakdown, args.suppress)
+    except EngineError as err:
+        raise UsageError(str(err)) from None
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(to_csv(result))
+    return 0
+
+
 def cmd_synth(args) -> int:
     from etl import synth
 
@@ -178,6 +201,16 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("loads", help="list the loads in the current warehouse")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_loads)
+
+    p = sub.add_parser("indicators", help="compute the indicator catalogue for a loaded period")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: the latest loaded)")
+    p.add_argument("--breakdown", help="team, social_worker, service_area, age_band, sex, "
+                                       "ethnic_group, uasc, legal_status_group, "
+                                       "placement_type_group or provider")
+    p.add_argument("--suppress", action="store_true",
+                   help="apply disclosure control (as members see figures)")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("synth", help="write synthetic 903 extracts")
     try:

@@ -22,7 +22,8 @@ import pandas as pd
 from etl import report, settings
 from etl.read import read_extract, require_tables
 from etl.validate import REJECT_COLUMNS, Validated, validate
-from etl.warehouse import derive, publish, staging
+from etl.indicators import units
+from etl.warehouse import derive, publish, reference, staging
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,9 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
                         "period_end = ? AND status = 'active'", [la_code, period_end])
             staging.replace_period(con, la_code, period_end, load_id, validated.tables)
             _record(con, load_id, la_code, period_end, path, print_, extract, validated)
+            reference.rebuild(con)
             derive.rebuild(con)
+            units.rebuild(con)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:

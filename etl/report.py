@@ -23,7 +23,9 @@ def neutralise_cell(value):
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda column: column.map(neutralise_cell))
+    """Every cell made safe; as objects, so whole numbers stay whole in the CSV."""
+    return pd.DataFrame({column: [neutralise_cell(v) for v in frame[column]]
+                         for column in frame.columns}, index=frame.index, dtype=object)
 
 
 def summary_by_rule(rejects: pd.DataFrame) -> pd.DataFrame:

@@ -126,3 +126,40 @@ def sex_code(year: str, male: bool | None) -> str:
     if year_start(year) < 2024:
         return "1" if male else "2"
     return "U" if male is None else ("M" if male else "F")
+
+
+# Groups used for breakdowns (indicators.md "Breakdowns"), as DfE's publications group codes.
+SEX_LABEL = {"1": "Male", "M": "Male", "2": "Female", "F": "Female", "U": "Unknown"}
+
+LEGAL_STATUS_GROUP = {
+    **{c: "Care order" for c in ("C1", "C2")},
+    **{c: "Placement order" for c in ("D1", "E1")},
+    **{c: "Voluntary (section 20)" for c in ("V2", "V3", "V4")},
+    **{c: "Detained for child protection" for c in ("L1", "L2", "L3")},
+    **{c: "Youth justice" for c in ("J1", "J2", "J3")},
+}
+
+PLACEMENT_TYPE_GROUP = {
+    **{c: "Foster placement" for c in PLACE_FOSTER},
+    **{c: "Placed for adoption" for c in PLACE_ADOPTION},
+    "P1": "Placed with parents",
+    **{c: "Independent or supported living" for c in ("P2", "H5", "K3")},
+    **{c: "Children's home or secure unit" for c in ("K1", "K2")},
+    **{c: "Other residential setting" for c in ("R1", "R2", "R3", "R5", "S1", "P3")},
+    **{c: "Temporary or other placement" for c in PLACE_TEMPORARY + ["Z1", "Z11", "Z12",
+                                                                      "Z13", "Z14"]},
+}
+
+PROVIDER_LABEL = {
+    "PR0": "Parent(s) or other person with parental responsibility",
+    "PR1": "Own provision (by the LA)",
+    "PR2": "Other LA provision",
+    "PR3": "Other public provision",
+    "PR4": "Private provision",
+    "PR5": "Voluntary or third sector provision",
+}
+
+CODE_GROUPS = {
+    "sex": SEX_LABEL, "ethnic_group": ETHNIC_GROUP, "legal_status_group": LEGAL_STATUS_GROUP,
+    "placement_type_group": PLACEMENT_TYPE_GROUP, "provider": PROVIDER_LABEL,
+}

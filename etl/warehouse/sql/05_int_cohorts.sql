@@ -16,10 +16,5 @@ WHERE c.period_of_care_start <= (c.period_end - INTERVAL 1 YEAR)::DATE
 CREATE OR REPLACE TABLE int_cohort_oc3 AS
 SELECT la_code, period_end, child, dob, in_touch, activ, accom, age_at_period_end,
        CASE WHEN age_at_period_end <= 18 THEN '17_18' ELSE '19_21' END AS age_band
-FROM (
-    SELECT *, date_diff('year', dob, period_end)
-              - CASE WHEN strftime(period_end, '%m%d') < strftime(dob, '%m%d') THEN 1 ELSE 0 END
-              AS age_at_period_end
-    FROM stg_oc3
-)
+FROM (SELECT *, age_on(dob, period_end) AS age_at_period_end FROM stg_oc3)
 WHERE age_at_period_end BETWEEN 17 AND 21;
