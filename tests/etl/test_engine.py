@@ -1,0 +1,156 @@
+"""The engine's contract: every catalogue id for any loaded period, breakdowns that add up,
+disclosure control, direction of travel, and the CLI's JSON and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.cli import main
+from etl.indicators.catalogue import CATALOGUE, OUTCOMES
+from etl.indicators.engine import BREAKDOWNS
+from tests.etl.test_derive import P1, P2, year_1, year_2
+
+CONTRACT_IDS = {
+    "cla_at_period_end", "cla_rate_per_10k", "cla_starts", "cla_ceased", "uasc_share",
+    "placement_stability_short", "placement_stability_long", "placed_over_20_miles",
+    "placed_out_of_area", "family_based_placements", "kinship_share", "under12_in_residential",
+    "missing_children", "away_children", "sw_changes_2plus", "reviews_on_time",
+    "permanence_exits", "health_assessment", "dental_check", "immunisations",
+    "health_surveillance_under5", "sdq_completion", "sdq_average", "sdq_concern",
+    "substance_misuse", "substance_intervention", "review_participation",
+    "review_spoke_for_self", "convictions", "pep_in_date", "persistent_absence",
+    "school_moves", "care_leavers_in_touch_17_18", "care_leavers_in_touch_19_21",
+    "care_leavers_eet_17_18", "care_leavers_eet_19_21", "care_leavers_suitable_accom_17_18",
+    "care_leavers_suitable_accom_19_21", "care_leavers_higher_education_19_21", "staying_put",
+}
+INDICATORS_MD = Path(__file__).resolve().parents[3] / "shared" / "design" / "indicators.md"
+
+
+def test_catalogue_holds_exactly_the_contract_ids():
+    assert {e.id for e in CATALOGUE} == CONTRACT_IDS
+    for entry in CATALOGUE:
+        assert entry.outcome in OUTCOMES and entry.principles
+        assert set(entry.principles) <= set(range(1, 8))
+        assert entry.polarity in ("up", "down", "context")
+        assert entry.unit in ("count", "rate", "%", "score")
+        assert entry.title and entry.description and entry.definition
+
+
+@pytest.mark.skipif(not INDICATORS_MD.exists(), reason="design notes not beside the checkout")
+def test_contract_ids_match_the_design_notes():
+    text = INDICATORS_MD.read_text()
+    ids = set(re.findall(r"^\| `([a-z0-9_{}]+)` \|", text, flags=re.M))
+    expanded = {i.replace("{band}", band) for i in ids for band in ("17_18", "19_21")}
+    assert expanded == CONTRACT_IDS
+
+
+def run_json(capsys, *args) -> dict:
+    capsys.readouterr()
+    assert main(["indicators", "--format", "json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def two_periods(data_dir, tmp_path):
+    y1 = year_1()
+    y2 = year_2()
+    y2.add("Reviews", CHILD="A", DOB="01/01/2012", REVIEW="01/10/2024", REVIEW_CODE="PN1")
+    y2.add("UASC", CHILD="B", SEX="F", DOB="01/01/2014", DUC="01/01/2032")
+    y2.add("Missing", CHILD="B", DOB="01/01/2014", MISSING="M", MIS_START="01/08/2024",
+           MIS_END="02/08/2024")
+    y2.add("Education", CHILD="A", PEP_REVIEW_DATE="01/02/2025", ATTENDANCE_PCT="95.5",
+           SCHOOL_MOVES_12M="0")
+    assert main(["load", str(y1.write(tmp_path / "y1")), "--period-end", P1]) == 0
+    assert main(["load", str(y2.write(tmp_path / "y2")), "--period-end", P2]) == 0
+
+
+REQUIRED_KEYS = {"id", "principles", "outcome", "numerator", "denominator", "value", "unit",
+                 "polarity", "target", "rag", "suppressed"}
+
+
+def test_every_id_for_each_period_with_nulls_only_where_a_source_is_absent(two_periods, capsys):
+    for period_end in (P1, P2):
+        result = run_json(capsys, "--period-end", period_end)
+        assert (result["la_code"], result["period_end"]) == ("E06000015", period_end)
+        rows = {r["id"]: r for r in result["indicators"]}
+        assert set(rows) == CONTRACT_IDS
+        for row in rows.values():
+            assert REQUIRED_KEYS <= set(row)
+            if row["value"] is None:
+                assert row["note"], row["id"]
+    p1 = {r["id"]: r for r in run_json(capsys, "--period-end", P1)["indicators"]}
+    assert p1["health_assessment"]["value"] is None
+    assert "no OC2 file" in p1["health_assessment"]["note"]
+    assert p1["cla_at_period_end"]["value"] == 1
+
+
+def test_default_period_is_the_latest_and_direction_compares_with_the_one_before(two_periods,
+                                                                                capsys):
+    result = run_json(capsys)
+    assert result["period_end"] == P2
+    rows = {r["id"]: r for r in result["indicators"]}
+    assert rows["cla_at_period_end"]["value"] == 5
+    assert rows["cla_at_period_end"]["direction"] == {
+        "previous": 1, "change": 4, "direction": "up", "trend": "context", "period_end": P1}
+    family = rows["family_based_placements"]
+    assert (family["numerator"], family["denominator"], family["value"]) == (4, 5, 80.0)
+    assert family["direction"]["trend"] == "worsening"  # 100% at P1 (A in U5)
+    assert rows["health_assessment"]["direction"] is None  # no OC2 at P1
+
+
+@pytest.mark.parametrize("breakdown", BREAKDOWNS)
+def test_breakdown_groups_add_up_to_the_whole(breakdown, two_periods, capsys):
+    whole = {r["id"]: r for r in run_json(capsys)["indicators"]}
+    parts = run_json(capsys, "--breakdown", breakdown)["indicators"]
+    for entry in CATALOGUE:
+        groups = [r for r in parts if r["id"] == entry.id]
+        assert groups and all(r["breakdown"] == breakdown for r in groups)
+        if whole[entry.id]["value"] is None and whole[entry.id]["denominator"] in (None, 0) \
+                and entry.unit != "count":
+            continue
+        assert sum(r["numerator"] or 0 for r in groups) == whole[entry.id]["numerator"]
+        if entry.unit in ("%", "score"):
+            assert sum(r["denominator"] for r in groups) == whole[entry.id]["denominator"]
+
+
+def test_team_breakdown_names_the_unallocated(two_periods, capsys):
+    rows = [r for r in run_json(capsys, "--breakdown", "team")["indicators"]
+            if r["id"] == "cla_at_period_end"]
+    assert {r["group"]: r["value"] for r in rows} == {
+        "Fostering North": 1, "Unallocated team": 4}
+
+
+def test_suppressed_output_hides_small_numbers(two_periods, capsys):
+    rows = {r["id"]: r for r in run_json(capsys, "--suppress")["indicators"]}
+    assert rows["cla_at_period_end"]["value"] == "c" and rows["cla_at_period_end"]["suppressed"]
+    assert rows["health_surveillance_under5"]["value"] is None  # 0/0 is not small: shown
+    assert rows["health_surveillance_under5"]["suppressed"] is False
+
+
+def test_csv_has_one_row_per_indicator(two_periods, capsys):
+    capsys.readouterr()
+    assert main(["indicators", "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["id"] for r in table} == CONTRACT_IDS
+    row = next(r for r in table if r["id"] == "cla_rate_per_10k")
+    assert (row["numerator"], row["denominator"], row["value"]) == ("5", "61500", "0.8")
+    assert row["england_value"] == "67" and row["england_year"] == "2025"
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--breakdown", "postcode"], "unknown breakdown 'postcode'"),
+    (["--period-end", "2020-03-31"], "2020-03-31 is not a loaded period end"),
+])
+def test_questions_the_warehouse_cannot_answer(args, message, two_periods, capsys):
+    assert main(["indicators", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_nothing_loaded(data_dir, capsys):
+    assert main(["indicators"]) == 2
+    assert "nothing is loaded yet" in capsys.readouterr().err
