@@ -164,7 +164,11 @@ def read_extract(path: Path) -> Extract:
     files: dict[str, TableFile] = {}
     warnings: list[str] = []
     for candidate in candidates:
-        table_file = read_file(candidate)
+        try:
+            table_file = read_file(candidate)
+        except OSError as err:
+            raise ExtractError(f"{candidate.name} cannot be read ({err.strerror}). Check the "
+                               "file's permissions and that it is not open elsewhere.") from None
         if table_file is None:
             warnings.append(f"{candidate.name}: ignored, its columns are not those of any 903 "
                             "table or local extract")

@@ -258,3 +258,4 @@ def test_case_spaces_column_order_and_extra_columns(data_dir, tmp_path, capsys):
     assert main(["load", str(messy), "--period-end", PERIOD_END]) == 0
     assert "episodes.csv: extra column(s) ignored: NOTES" in capsys.readouterr().out
     assert _staged(PERIOD_END) == _staged("2025-06-30")
+
