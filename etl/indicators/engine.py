@@ -108,7 +108,8 @@ def _figures(con, config: LAConfig, la_code: str, period_end: dt.date, entries,
     """Per indicator id, one figure per group (one, with group None, overall): numerator,
     denominator, value and notes; an indicator whose source is absent gets value None."""
     loaded = _sources_loaded(con, la_code, period_end)
-    sums = _aggregate(con, la_code, period_end, breakdown)
+    sums = {key: frame for key, frame in _aggregate(con, la_code, period_end, breakdown)
+            .groupby("indicator_id")}
     unknown = _start_unknown(con, la_code, period_end)
     out: dict[str, list[dict]] = {}
     for entry in entries:
@@ -118,9 +119,9 @@ def _figures(con, config: LAConfig, la_code: str, period_end: dt.date, entries,
                               "value": None, "note": "no data: the extract for this period has "
                               f"no {' and '.join(missing)} file (not the same as zero)"}]
             continue
-        mine = sums[sums["indicator_id"] == entry.id]
+        mine = sums.get(entry.id)
         figures = []
-        for cell in list(mine.itertuples()) or [None]:
+        for cell in (list(mine.itertuples()) if mine is not None else []) or [None]:
             figure = _figure(entry, cell.numerator if cell else 0,
                              cell.denominator if cell else 0, config, period_end)
             notes = [figure.pop("note")] + list(entry.notes)
@@ -156,7 +157,8 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     entries = [BY_ID[i] for i in ids] if ids else CATALOGUE
     current = _figures(con, config, la_code, period_end, entries, breakdown)
     earlier = [p for p in periods if p < period_end]
-    previous = _figures(con, config, la_code, earlier[-1], entries, None) if earlier else {}
+    previous = _figures(con, config, la_code, earlier[-1], entries, None) \
+        if earlier and not breakdown else {}
 
     rows = []
     for entry in entries:
@@ -174,7 +176,7 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
             row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status),
                        direction=None, benchmarks=judgement.benchmarks(entry, config),
                        note=figure["note"])
-            if previous and not breakdown:
+            if previous:
                 row["direction"] = judgement.direction(
                     row["value"], previous[entry.id][0]["value"], entry.polarity)
                 if row["direction"]:
