@@ -1,0 +1,172 @@
+"""One indicator in full: definition, the figure and what it is made of, its trend, its
+breakdowns with a disproportionality view, and teams compared on a funnel plot."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import access, figures
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link,
+                                  rag_badge, table)
+from dashboard.view import View
+from etl.indicators.catalogue import BY_ID
+
+BREAKDOWN_LABELS = {
+    "age_band": "Age band", "sex": "Sex", "ethnic_group": "Ethnic group", "uasc": "UASC",
+    "legal_status_group": "Legal status", "placement_type_group": "Placement type",
+    "provider": "Placement provider", "service_area": "Service area", "team": "Team",
+}
+
+
+def share(part, whole) -> float | None:
+    if not isinstance(part, (int, float)) or not isinstance(whole, (int, float)) or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def disproportionality(rows: list[dict], population: list[dict]) -> list[list]:
+    """For each group: its share of the children counted in the figure beside its share of
+    all children looked after. A ratio above 1 means the group is over-represented."""
+    counted = sum(r["numerator"] for r in rows if isinstance(r["numerator"], (int, float)))
+    everyone = sum(r["value"] for r in population if isinstance(r["value"], (int, float)))
+    by_group = {r["group"]: r["value"] for r in population}
+    out = []
+    for r in rows:
+        mine, theirs = share(r["numerator"], counted), share(by_group.get(r["group"]), everyone)
+        ratio = round(mine / theirs, 2) if mine is not None and theirs else None
+        out.append([r["group"], fmt(mine, "%") if mine is not None else "c",
+                    fmt(theirs, "%") if theirs is not None else "c",
+                    "c" if ratio is None else f"{ratio:.2f}"])
+    return out
+
+
+def funnel_position(row: dict, la_rate: float) -> str:
+    if not isinstance(row["value"], (int, float)) or not row["denominator"]:
+        return "not shown"
+    for z, words in ((3.09, "outside 99.8% limits"), (1.96, "outside 95% limits")):
+        low, high = figures.funnel_limits(la_rate, row["denominator"], z)
+        if row["value"] > high:
+            return f"above: {words}"
+        if row["value"] < low:
+            return f"below: {words}"
+    return "within limits"
+
+
+def layout(view: View, indicator_id: str) -> list:
+    entry = BY_ID.get(indicator_id)
+    if entry is None:
+        return [html.H1("Page not found"), html.P(f"There is no indicator {indicator_id}.")]
+    row = access.figures_for(view.user, view.period, view.group).get(indicator_id)
+    trend = access.history(view.user, view.group).get(indicator_id, [])
+    if row is None:
+        return [html.H1(entry.title), html.P(f"No children in scope for this measure in "
+                                            f"{view.scope}.")]
+    england = (row["benchmarks"].get("england") or {}).get("value")
+    parts = []
+    if row["unit"] in ("%", "score") and row["denominator"] not in (None, "c"):
+        parts.append(f"{fmt(row['numerator'], 'count' if entry.unit == '%' else 'score')} of "
+                     f"{fmt(row['denominator'], 'count')}")
+    trend_points = [(p, r["value"]) for p, r in trend]
+    content = [
+        html.H1(entry.title),
+        html.P(entry.description, className="lead"),
+        html.Div([
+            html.Span(fmt(row["value"], row["unit"]), className="big-value"),
+            rag_badge(row),
+            html.P(" ".join(parts + [f"for {view.scope} at {fmt_date(view.period)}."]),
+                   className="plain"),
+            html.P(f"{direction_text(row)}. "
+                   + ("" if row["target"] is None else
+                      f"Target {fmt(row['target'], row['unit'])}, tolerance "
+                      f"{fmt(row['tolerance'], 'score')}. ") + benchmark_text(row) + ".",
+                   className="plain"),
+            html.P(row["note"], className="muted") if row.get("note") else None,
+        ], className="figure-summary"),
+        html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
+                      html.P(f"Principles: {', '.join(map(str, entry.principles))}. Outcome: "
+                             f"{entry.outcome}. Higher is "
+                             f"{'better' if entry.polarity == 'up' else 'worse' if entry.polarity == 'down' else 'neither better nor worse'}.")]),
+        html.H2("Trend"),
+        dcc.Graph(id="indicator-trend", figure=figures.trend(
+            trend_points, entry.unit, f"{entry.title} over time", england, row["target"]),
+            config={"displayModeBar": False, "staticPlot": False}),
+        table(f"{entry.title} by period (the chart's figures)",
+              ["Period end", "Value", "Numerator", "Denominator", "Status"],
+              [[fmt_date(p), fmt(r["value"], r["unit"]),
+                "" if r["numerator"] is None else fmt(r["numerator"], "count")
+                if r["numerator"] == "c" or float(r["numerator"]).is_integer() else
+                fmt(r["numerator"], "score"),
+                "" if r["denominator"] is None else fmt(r["denominator"], "count"),
+                r.get("rag_label") or ""] for p, r in trend]),
+    ]
+    content += breakdown_section(view, entry, row)
+    if view.user.sees_child_level:
+        content.append(html.P(link("See the children behind this figure", "/drill",
+                                   {**view.filters, "indicator": entry.id})))
+    return content
+
+
+def breakdown_section(view: View, entry, row) -> list:
+    chosen = view.params.get("breakdown", "age_band")
+    if chosen not in BREAKDOWN_LABELS:
+        chosen = "age_band"
+    menu = html.Nav(html.Ul([
+        html.Li(link(label, f"/indicator/{entry.id}", {**view.filters, "breakdown": key}),
+                **({"aria-current": "true"} if key == chosen else {}))
+        for key, label in BREAKDOWN_LABELS.items()], className="tabs"),
+        **{"aria-label": "Break the figure down by"})
+    if entry.unit == "rate":
+        return [html.H2("Breakdowns"), html.P("A rate per 10,000 children cannot be broken "
+                                              "down: there are no population figures by group.")]
+    rows = [r for r in access.indicators(view.user, view.period, chosen)["indicators"]
+            if r["id"] == entry.id]
+    if view.group and chosen != view.group[0]:
+        note = html.P(f"Breakdowns are for the whole council, not only {view.scope}.",
+                      className="muted")
+    else:
+        note = None
+    label = BREAKDOWN_LABELS[chosen]
+    out = [html.H2("Breakdowns"), menu, note,
+           dcc.Graph(id="indicator-breakdown", figure=figures.bars(
+               [r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
+               f"{entry.title} by {label.lower()}"), config={"displayModeBar": False}),
+           table(f"{entry.title} by {label.lower()}",
+                 [label, "Value", "Numerator", "Denominator", "Status"],
+                 [[r["group"], fmt(r["value"], r["unit"]),
+                   "" if r["numerator"] is None else str(r["numerator"]),
+                   "" if r["denominator"] is None else str(r["denominator"]),
+                   r.get("rag_label") or ""] for r in rows])]
+    if entry.unit == "%" and entry.counts_children:
+        population = [r for r in access.indicators(view.user, view.period, chosen)["indicators"]
+                      if r["id"] == "cla_at_period_end"]
+        out += [html.H3("Who is counted, against all children looked after"),
+                html.P("Each group's share of the children counted in this figure beside its "
+                       "share of every child looked after at the period end. A ratio above 1 "
+                       "means the group is over-represented.", className="plain"),
+                table(f"Disproportionality by {label.lower()}",
+                      [label, "Share of those counted", "Share of all children looked after",
+                       "Ratio"], disproportionality(rows, population))]
+    if entry.unit == "%":
+        out += funnel_section(view, entry, row)
+    return out
+
+
+def funnel_section(view: View, entry, row) -> list:
+    teams = [r for r in access.indicators(view.user, view.period, "team")["indicators"]
+             if r["id"] == entry.id]
+    overall = access.figures_for(view.user, view.period).get(entry.id)
+    if not overall or not isinstance(overall["value"], (int, float)):
+        return []
+    la_rate = overall["value"]
+    return [
+        html.H2("Teams compared"),
+        html.P("Each team's figure against the council's, with limits that widen for smaller "
+               "teams: a team outside the limits differs by more than chance would explain.",
+               className="plain"),
+        dcc.Graph(id="indicator-funnel", figure=figures.funnel(
+            teams, la_rate, f"{entry.title}: teams against the council ({fmt(la_rate, '%')})"),
+            config={"displayModeBar": False}),
+        table("Teams against the council's figure",
+              ["Team", "Children", "Value", "Position"],
+              [[r["group"], "" if r["denominator"] is None else str(r["denominator"]),
+                fmt(r["value"], "%"), funnel_position(r, la_rate)] for r in teams]),
+    ]
