@@ -12,13 +12,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 SYSTEM_PACKAGES := chromium chromium-driver poppler-utils
 
-.PHONY: run test setup system-packages sample bench validate-903 clean
+.PHONY: run test setup system-packages browser-deps sample bench validate-903 clean
 
 run: setup sample
 	@echo "Serving the dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - dashboard.app:server
 
-test: setup system-packages .venv-903/.installed
+test: setup system-packages browser-deps .venv-903/.installed
 	$(BIN)/python -m pytest -q
 
 setup: $(INSTALLED)
@@ -38,12 +38,20 @@ system-packages:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# axe-core for the accessibility checks in the browser tests, from the npm registry.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE)
+$(AXE):
+	npm install --prefix .cache/axe axe-core@4 --no-audit --no-fund --silent
+
 # Load every bundled sample extract (loading one already loaded changes nothing).
 sample: setup
 	$(BIN)/cpd load-sample
 
-bench: setup
+bench: setup system-packages sample
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/indicators.py
+	$(BIN)/python bench/dashboard.py
 
 # The DfE rules validator (csc-validator-be-903) pins old pandas, so it lives in its own
 # virtual environment and never in the project's.

@@ -1,0 +1,99 @@
+"""Time the dashboard in real Chromium: first paint and the time until each page's heading is
+drawn, and interactions (changing a filter, opening a breakdown). Prints figures.
+
+    .venv/bin/python bench/dashboard.py [--data-dir DIR] [--repeat 5]
+
+Serves the warehouse in DIR (default CPD_DATA_DIR or ./data; `make sample` fills it) with
+gunicorn on a free local port, as `make run` does.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = ["/", "/principle/6", "/outcome/be-healthy", "/indicator/placement_stability_short",
+         "/drill?indicator=placement_stability_short", "/data-quality"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=os.environ.get("CPD_DATA_DIR", "data"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "2", "dashboard.app:server"],
+        env={**os.environ, "CPD_DATA_DIR": str(Path(args.data_dir).resolve())},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.05)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(url + "/")  # warm the worker's caches once, as a running server would be
+            page.wait_for_selector("main h1")
+            print(f"{'page':<48} {'first paint ms':>15} {'heading ms':>11}")
+            for path in PAGES:
+                paints, headings = [], []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    page.goto(url + path)
+                    page.wait_for_selector("main h1")
+                    headings.append((time.perf_counter() - started) * 1000)
+                    paints.append(page.evaluate(
+                        "performance.getEntriesByName('first-contentful-paint')[0]?.startTime"
+                        " ?? null") or 0)
+                print(f"{path:<48} {statistics.median(paints):>15.0f} "
+                      f"{statistics.median(headings):>11.0f}")
+            print(f"{'interaction':<48} {'ms (median)':>15}")
+            for name, action, ready in [
+                ("change period (filter -> re-render)",
+                 lambda: (page.click("#filter-period"),
+                          page.get_by_role("option").nth(1).click()),
+                 "main h1"),
+                ("open a breakdown (link)",
+                 lambda: page.get_by_role("link", name="Ethnic group", exact=True).click(),
+                 "table:has(caption:text('by ethnic group'))"),
+            ]:
+                times = []
+                for _ in range(args.repeat):
+                    page.goto(url + "/indicator/placement_stability_short")
+                    page.wait_for_selector("main h1")
+                    started = time.perf_counter()
+                    # done when the page's render callback has answered and been drawn
+                    with page.expect_response(
+                            lambda r: "_dash-update-component" in r.url
+                            and "page.children" in (r.request.post_data or "")):
+                        action()
+                    page.wait_for_selector(ready)
+                    page.evaluate("new Promise(done => requestAnimationFrame(() => done()))")
+                    times.append((time.perf_counter() - started) * 1000)
+                print(f"{name:<48} {statistics.median(times):>15.0f}")
+            browser.close()
+    finally:
+        server.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

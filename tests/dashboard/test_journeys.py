@@ -1,0 +1,133 @@
+"""The journeys people take, in real Chromium over the sample LA: a councillor reading the
+board, a manager drilling to a team's children and exporting them, an analyst checking data
+quality. Each page is checked with axe-core; any console error fails the test (conftest)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import urllib.parse
+
+from playwright.sync_api import expect
+
+from tests.dashboard.conftest import check_accessibility
+
+
+def choose(page, dropdown_id: str, option: str | None = None) -> str:
+    """Pick an option in a Dash dropdown (the named one, or the first); returns its text."""
+    page.click(f"#{dropdown_id}")
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    target = options.filter(has_text=option).first if option else options.first
+    text = target.inner_text().strip()
+    target.click()
+    return text
+
+
+def query(page) -> dict:
+    return {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query).items()}
+
+
+def test_board_to_principle_to_indicator_with_period_and_filter(page, live_server):
+    page.goto(live_server + "/")
+    expect(page.locator("h1")).to_contain_text("Corporate parenting scorecard")
+    expect(page.locator(".card")).to_have_count(12)  # seven principles, five outcomes
+    expect(page.locator(".rag").first).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name=re.compile("^Principle 6")).click()
+    expect(page.locator("h1")).to_contain_text("Principle 6")
+    expect(page.locator(".small-multiple").first).to_be_visible()
+    check_accessibility(page)
+
+    page.locator(".small-multiple a", has_text="Three or more placements in the year").click()
+    expect(page.locator("h1")).to_have_text("Three or more placements in the year")
+    expect(page.locator("#indicator-trend .main-svg").first).to_be_visible()
+    expect(page.locator("#indicator-funnel .main-svg").first).to_be_visible()
+    check_accessibility(page)
+
+    before = page.locator(".big-value").inner_text()
+    latest = page.locator("#filter-period").inner_text()
+    earlier = page.get_by_role("option")
+    page.click("#filter-period")
+    periods = [o.strip() for o in earlier.all_inner_texts()]
+    page.keyboard.press("Escape")
+    assert len(periods) >= 4 and periods[0] == latest.strip()
+    choose(page, "filter-period", periods[1])
+    expect(page).to_have_url(re.compile(r"period=\d{4}-\d{2}-\d{2}"))
+    expect(page.locator("h1")).to_have_text("Three or more placements in the year")
+    area = choose(page, "filter-area")
+    expect(page).to_have_url(re.compile("area="))
+    assert query(page)["area"] == area
+    expect(page.locator(".figure-summary")).to_contain_text(area)
+    assert page.locator(".big-value").inner_text() != "" and before != ""
+
+    # the URL alone reopens the same view
+    shared = page.url
+    page.goto(live_server + "/")
+    page.goto(shared)
+    expect(page.locator(".figure-summary")).to_contain_text(area)
+    expect(page.locator("#filter-area")).to_contain_text(area)
+
+
+def test_breakdowns_and_disproportionality(page, live_server):
+    page.goto(live_server + "/indicator/missing_children?breakdown=ethnic_group")
+    expect(page.locator("h1")).to_have_text("Children who went missing")
+    expect(page.get_by_role("table", name=re.compile("Disproportionality by ethnic group"))) \
+        .to_be_visible()
+    page.get_by_role("link", name="Sex", exact=True).click()
+    expect(page).to_have_url(re.compile("breakdown=sex"))
+    expect(page.get_by_role("table", name=re.compile("by sex")).first).to_be_visible()
+    check_accessibility(page)
+
+
+def test_drill_to_a_team_and_its_children_then_export(page, live_server):
+    page.goto(live_server + "/indicator/placement_stability_short")
+    page.get_by_role("link", name="See the children behind this figure").click()
+    expect(page.locator("h1")).to_have_text("Drill-down: Three or more placements in the year")
+    check_accessibility(page)
+    page.locator("table.data-table tbody a").first.click()  # a service area
+    expect(page).to_have_url(re.compile("area="))
+    page.locator("table.data-table tbody a").first.click()  # a team
+    expect(page).to_have_url(re.compile("team="))
+    expect(page.locator("h2", has_text="Children behind the figure")).to_be_visible()
+    rows = page.locator("#drill-children tbody tr")
+    expect(rows.first).to_be_visible()
+    check_accessibility(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    path = download.value.path()
+    table = list(csv.DictReader(io.StringIO(open(path, encoding="utf-8").read())))
+    assert table and set(table[0]) >= {"Child", "Team", "Counted in the figure"}
+    assert {r["Team"] for r in table} == {query(page)["team"]}
+    assert not any(v.startswith(("=", "+", "@")) for r in table for v in r.values())
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_data_quality_page(page, live_server):
+    page.goto(live_server + "/data-quality")
+    expect(page.locator("h1")).to_have_text("Data quality")
+    expect(page.get_by_role("table", name=re.compile("Problems by rule"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Every extract loaded"))).to_contain_text(
+        "active")
+    check_accessibility(page)
+
+
+def test_keyboard_skip_link_and_navigation(page, live_server):
+    page.goto(live_server + "/")
+    expect(page.locator("h1")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_have_attribute("id", "main")
+    # the main navigation is reachable and works from the keyboard
+    page.goto(live_server + "/")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Drill-down")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Drill-down")
