@@ -2,18 +2,18 @@
 
 Every view is a URL: the page is the path, the filters (period end, service area, team, and
 per page a measure or breakdown) are the query string, so a link opens the same view. One
-callback renders the page from the URL; filter controls only rewrite the URL. Nothing here
+callback renders the page from the URL; filters are links that rewrite it. Nothing here
 opens the warehouse at import: pages read it per request, in the worker.
 """
 from __future__ import annotations
 
 import urllib.parse
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import access
 from dashboard.auth import current_user
-from dashboard.components import fmt_date
+from dashboard.components import fmt_date, link
 from dashboard.pages import drill, indicator, overview, quality, theme
 from dashboard.view import View
 
@@ -41,27 +41,37 @@ def route(pathname: str, view: View) -> list:
     return [html.H1("Page not found"), html.P(f"There is no page at {pathname}.")]
 
 
-def filter_bar(view: View) -> html.Div:
+def filter_bar(view: View, pathname: str) -> html.Div:
+    """Filters as plain links that rewrite the URL: each works from the keyboard, reads
+    properly in a screen reader and can be shared. Teams are offered once a service area is
+    chosen, so the list stays short."""
     teams = access.teams(view.period)
     areas = sorted(teams["service_area"].unique())
-    in_area = teams[teams["service_area"] == view.area] if view.area else teams
-    return html.Div([
-        html.Div([html.Label("Period end", htmlFor="filter-period"),
-                  dcc.Dropdown(id="filter-period", clearable=False, searchable=False,
-                               value=view.period.isoformat(),
-                               options=[{"label": fmt_date(p), "value": p.isoformat()}
-                                        for p in reversed(view.periods)])],
-                 className="filter"),
-        html.Div([html.Label("Service area", htmlFor="filter-area"),
-                  dcc.Dropdown(id="filter-area", value=view.area, placeholder="All areas",
-                               options=[{"label": a, "value": a} for a in areas])],
-                 className="filter"),
-        html.Div([html.Label("Team", htmlFor="filter-team"),
-                  dcc.Dropdown(id="filter-team", value=view.team, placeholder="All teams",
-                               options=[{"label": t, "value": t}
-                                        for t in sorted(in_area["team"].unique())])],
-                 className="filter"),
-    ], className="filters", role="search", **{"aria-label": "Filters"})
+    here = {k: v for k, v in view.params.items() if k not in ("period", "area", "team", "sw")}
+    latest = view.periods[-1]
+
+    def choice(label: str, chosen: bool, **changes) -> html.Li:
+        query = {**here, **view.filters, **changes}
+        target = link(("✓ " if chosen else "") + label, pathname, query)
+        return html.Li(target, className="chosen" if chosen else None,
+                       **({"aria-current": "true"} if chosen else {}))
+
+    def group(legend: str, items: list) -> html.Nav:
+        return html.Nav([html.H2(legend, className="filter-legend"),
+                         html.Ul(items, className="choices")],
+                        className="filter", **{"aria-label": legend})
+
+    period_items = [choice(fmt_date(p), p == view.period,
+                           period=None if p == latest else p.isoformat())
+                    for p in reversed(view.periods)]
+    area_items = [choice("All", view.area is None, area=None, team=None)] + [
+        choice(a, a == view.area, area=a, team=None) for a in areas]
+    filters = [group("Period end", period_items), group("Service area", area_items)]
+    if view.area:
+        in_area = sorted(teams.loc[teams["service_area"] == view.area, "team"].unique())
+        filters.append(group("Team", [choice("All", view.team is None, team=None)] + [
+            choice(t, t == view.team, team=t) for t in in_area]))
+    return html.Div(filters, className="filters")
 
 
 def page(pathname: str, search: str) -> list:
@@ -87,17 +97,8 @@ def page(pathname: str, search: str) -> list:
         body = route(pathname, view)
     except access.AccessDenied as denied:
         body = [html.H1("Not available"), html.P(str(denied))]
-    return [header, html.Main([filter_bar(view), *body], id="main", tabIndex="-1")]
-
-
-def with_param(search: str | None, **changes) -> str:
-    params = {k: v[0] for k, v in urllib.parse.parse_qs((search or "").lstrip("?")).items()}
-    for key, value in changes.items():
-        if value:
-            params[key] = value
-        else:
-            params.pop(key, None)
-    return "?" + urllib.parse.urlencode(params) if params else ""
+    return [header, html.Main([filter_bar(view, pathname or "/"), *body], id="main",
+                              tabIndex="-1")]
 
 
 def create_app() -> Dash:
@@ -111,26 +112,6 @@ def create_app() -> Dash:
                   Input("url", "search"))
     def render(pathname, search):
         return page(pathname, search)
-
-    @app.callback(Output("url", "search", allow_duplicate=True),
-                  Input("filter-period", "value"), Input("filter-area", "value"),
-                  Input("filter-team", "value"), State("url", "search"),
-                  prevent_initial_call=True)
-    def filters_changed(period, area, team, search):
-        current = View.from_url(current_user(), search, access.periods())
-        latest = access.periods()[-1].isoformat() if access.periods() else None
-        if area != current.area:
-            team = None  # a new area clears a team that may not be in it
-        new = with_param(search, period=None if period == latest else period, area=area,
-                         team=team, sw=None)
-        return no_update if new == (search or "") else new
-
-    @app.callback(Output("url", "search", allow_duplicate=True),
-                  Input("drill-indicator", "value"), State("url", "search"),
-                  prevent_initial_call=True)
-    def drill_measure(indicator_id, search):
-        new = with_param(search, indicator=indicator_id)
-        return no_update if new == (search or "") else new
 
     @app.callback(Output("drill-download", "data"), Input("drill-export-csv", "n_clicks"),
                   Input("drill-export-xlsx", "n_clicks"), State("url", "search"),

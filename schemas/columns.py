@@ -96,7 +96,9 @@ COLUMNS: dict[str, dict[str, Col]] = {
     "AD1": {
         "CHILD": ident(), "DOB": date(True), "DATE_INT": date(), "DATE_MATCH": date(),
         "FOSTER_CARE": FLAG, "NB_ADOPTR": code(["1", "2"]),
-        "SEX_ADOPTR": code(["MM", "FF", "MF"]), "LS_ADOPTR": pattern(r"L[0-9]{1,2}"),
+        # M1/F1 a single adopter, MM/FF/MF a couple (DfE rule 176)
+        "SEX_ADOPTR": code(["M1", "F1", "MM", "FF", "MF"]),
+        "LS_ADOPTR": code(["L0", "L11", "L12", "L2", "L3", "L4"]),
     },
     "PlacedAdoption": {
         "CHILD": ident(), "DOB": date(True), "DATE_PLACED": date(True),

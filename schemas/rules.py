@@ -43,6 +43,8 @@ COLUMN_RULES: dict[tuple[str, str], str] = {
     ("Episodes", "HOME_POST"): "392c", ("Episodes", "PL_POST"): "392c",
     ("Reviews", "REVIEW"): "166", ("Reviews", "REVIEW_CODE"): "167",
     ("UASC", "DUC"): "104",
+    ("AD1", "SEX_ADOPTR"): "176", ("AD1", "LS_ADOPTR"): "177",
+    ("PlacedAdoption", "REASON_PLACED_CEASED"): "120", ("PrevPerm", "PREV_PERM"): "631",
     **{("OC2", flag): "181" for flag in (
         "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
         "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")},

@@ -52,12 +52,12 @@ def layout(view: View) -> list:
                 html.P("The drill-down to teams, workers and children is for managers and "
                        "analysts. Board members see the council's figures on the other pages.")]
     sw = view.params.get("sw")
-    chooser = html.Div([
-        html.Label("Measure", htmlFor="drill-indicator"),
-        dcc.Dropdown(id="drill-indicator", options=[
-            {"label": e.title, "value": e.id} for e in CATALOGUE if e.unit != "rate"],
-            value=entry.id, clearable=False, searchable=True),
-    ], className="filter")
+    chooser = html.Details([
+        html.Summary("Choose another measure"),
+        html.Ul([html.Li(link(e.title, "/drill", {**view.filters, "indicator": e.id}))
+                 for e in CATALOGUE if e.unit != "rate" and e.id != entry.id],
+                className="measure-list"),
+    ])
     content = [html.H1(f"Drill-down: {entry.title}"),
                html.P(f"At {fmt_date(view.period)}. {entry.description}", className="lead"),
                chooser, crumbs(view, entry.id, sw)]
@@ -104,7 +104,10 @@ def children_section(view: View, entry, sw: str | None) -> list:
         dash_table.DataTable(
             id="drill-children", data=frame.to_dict("records"),
             columns=[{"name": c, "id": c} for c in frame.columns],
-            sort_action="native", filter_action="native", page_size=25,
+            # every row on one page: a team's list is short, and the table's own paging
+            # buttons have no accessible names
+            sort_action="native", filter_action="native", page_action="none",
+            filter_options={"case": "insensitive", "placeholder_text": "Filter"},
             style_cell={"fontFamily": "system-ui, Arial, sans-serif", "textAlign": "left",
                         "padding": "6px"},
             style_header={"fontWeight": "bold", "backgroundColor": "#f3f2f1"}),

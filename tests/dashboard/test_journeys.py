@@ -13,15 +13,20 @@ from playwright.sync_api import expect
 from tests.dashboard.conftest import check_accessibility
 
 
-def choose(page, dropdown_id: str, option: str | None = None) -> str:
-    """Pick an option in a Dash dropdown (the named one, or the first); returns its text."""
-    page.click(f"#{dropdown_id}")
-    options = page.get_by_role("option")
-    expect(options.first).to_be_visible()
-    target = options.filter(has_text=option).first if option else options.first
-    text = target.inner_text().strip()
-    target.click()
-    return text
+def choose(page, legend: str, option: str | None = None) -> str:
+    """Follow a filter link (the named one, or the first other than the current and All);
+    returns its text."""
+    choices = page.get_by_role("navigation", name=legend).locator("li")
+    expect(choices.first).to_be_visible()
+    if option is None:
+        option = next(t.strip() for t, current in zip(
+            choices.all_inner_texts(), [c.get_attribute("aria-current") for c in choices.all()])
+            if not current and t.strip() != "All")
+    page.get_by_role("navigation", name=legend).get_by_role("link", name=option,
+                                                            exact=True).click()
+    expect(page.get_by_role("navigation", name=legend).locator("li[aria-current]")) \
+        .to_contain_text(option)
+    return option
 
 
 def query(page) -> dict:
@@ -46,28 +51,28 @@ def test_board_to_principle_to_indicator_with_period_and_filter(page, live_serve
     expect(page.locator("#indicator-funnel .main-svg").first).to_be_visible()
     check_accessibility(page)
 
-    before = page.locator(".big-value").inner_text()
-    latest = page.locator("#filter-period").inner_text()
-    earlier = page.get_by_role("option")
-    page.click("#filter-period")
-    periods = [o.strip() for o in earlier.all_inner_texts()]
-    page.keyboard.press("Escape")
-    assert len(periods) >= 4 and periods[0] == latest.strip()
-    choose(page, "filter-period", periods[1])
+    periods = page.get_by_role("navigation", name="Period end").locator("li") \
+        .all_inner_texts()
+    assert len(periods) == 5  # three annual extracts and two quarters, newest first
+    assert periods[0].startswith("✓ ")
+    choose(page, "Period end", periods[2].strip())
     expect(page).to_have_url(re.compile(r"period=\d{4}-\d{2}-\d{2}"))
-    expect(page.locator("h1")).to_have_text("Three or more placements in the year")
-    area = choose(page, "filter-area")
+    expect(page.locator(".figure-summary")).to_contain_text(periods[2].strip())
+    area = choose(page, "Service area")
     expect(page).to_have_url(re.compile("area="))
-    assert query(page)["area"] == area
+    assert query(page)["area"] == area and "period" in query(page)
     expect(page.locator(".figure-summary")).to_contain_text(area)
-    assert page.locator(".big-value").inner_text() != "" and before != ""
+    team = choose(page, "Team")
+    expect(page).to_have_url(re.compile("team="))
+    expect(page.locator(".figure-summary")).to_contain_text(team)
 
     # the URL alone reopens the same view
     shared = page.url
     page.goto(live_server + "/")
     page.goto(shared)
-    expect(page.locator(".figure-summary")).to_contain_text(area)
-    expect(page.locator("#filter-area")).to_contain_text(area)
+    expect(page.locator(".figure-summary")).to_contain_text(team)
+    expect(page.get_by_role("navigation", name="Service area").locator("li[aria-current]")) \
+        .to_have_text("✓ " + area)
 
 
 def test_breakdowns_and_disproportionality(page, live_server):
@@ -126,6 +131,7 @@ def test_keyboard_skip_link_and_navigation(page, live_server):
     expect(page.locator(":focus")).to_have_attribute("id", "main")
     # the main navigation is reachable and works from the keyboard
     page.goto(live_server + "/")
+    expect(page.locator("h1")).to_be_visible()
     for _ in range(3):
         page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Drill-down")
