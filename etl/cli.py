@@ -13,7 +13,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from etl import settings
+from etl import settings, synth
 from etl.config import ConfigError, LA_CODE, load_config
 from etl.read import ExtractError, read_extract
 from etl.report import summary_by_rule, write_reports
@@ -163,8 +163,6 @@ def cmd_indicators(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from etl import synth
-
     return synth.run(args)
 
 
@@ -213,11 +211,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("synth", help="write synthetic 903 extracts")
-    try:
-        from etl import synth
-        synth.add_arguments(p)
-    except ImportError:  # the generator is optional for the rest of the CLI
-        pass
+    synth.add_arguments(p)
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("serve", help="serve the dashboard (development server)")

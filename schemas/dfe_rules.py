@@ -7,7 +7,7 @@ Messages are the validator's text verbatim (typos and trailing spaces included);
 are its ``affected_fields`` (duplicates removed, spelling kept) and ``tables`` its
 ``tables``, also verbatim. Plain data: nothing here imports ``lac_validator``, so this module
 loads in the project's own environment. To run the rules themselves use
-``tools/validate_903.py`` in ``.venv-903`` (see NOTES-903.md).
+``tools/validate_903.py`` in ``.venv-903`` (see tools/NOTES-903.md).
 
 DFE_RULES         every rule in the validator's latest rule set (2026/27, 327 rules),
                   keyed by DfE rule code as a string ("103", "197a", "INT01", "SW02STG1").
