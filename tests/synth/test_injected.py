@@ -52,3 +52,18 @@ def test_injected_errors_exactly_as_listed(sample, sample_clean):
 def read(path):
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.reader(f))
+
+
+def test_bundled_sample_is_what_the_generator_writes(tmp_path):
+    """sample_data/ is `cpd synth sample_data --sample` (seed 2026) byte for byte, so a change
+    to the generator cannot leave the shipped sample behind."""
+    from etl.cli import main
+    from tests.synth.conftest import CONFIG
+
+    assert main(["synth", str(tmp_path), "--sample", "--config", str(CONFIG)]) == 0
+    shipped = CONFIG.parent
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(p.relative_to(shipped) for p in shipped.rglob("*")
+                             if p.is_file() and p.name != "la.toml")
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
