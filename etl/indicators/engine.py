@@ -66,15 +66,26 @@ def _aggregate(con, la_code: str, period_end: dt.date, breakdown: str | None) ->
 
 
 def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:
-    """Per indicator, children counted whose period of care or placement start is only known
-    to be no later than the first episode loaded for them."""
+    """Per indicator, children whose period of care or placement start is only known to be no
+    later than their earliest loaded episode: those it counts, and those looked after at P
+    (whom such a start may have kept out of it, as when a long stay looks short)."""
     rows = con.execute("""
-        SELECT u.indicator_id, count(DISTINCT u.child)
-        FROM ind_units u
-        JOIN (SELECT DISTINCT la_code, period_end, child FROM int_episodes WHERE start_unknown)
-             s USING (la_code, period_end, child)
-        WHERE u.la_code = ? AND u.period_end = ?
-        GROUP BY ALL""", [la_code, period_end]).fetchall()
+        WITH unknown AS (
+            SELECT DISTINCT la_code, period_end, child FROM int_episodes WHERE start_unknown
+        ),
+        looked_after AS (
+            SELECT la_code, period_end, child FROM int_cla_at_period_end c JOIN unknown
+            USING (la_code, period_end, child)
+        )
+        SELECT i.indicator_id, count(DISTINCT x.child)
+        FROM (SELECT DISTINCT indicator_id FROM ind_units) i,
+             LATERAL (SELECT u.child FROM ind_units u JOIN unknown USING
+                          (la_code, period_end, child)
+                      WHERE u.indicator_id = i.indicator_id AND u.la_code = ? AND
+                            u.period_end = ?
+                      UNION SELECT child FROM looked_after WHERE la_code = ? AND
+                            period_end = ?) x
+        GROUP BY ALL""", [la_code, period_end, la_code, period_end]).fetchall()
     return dict(rows)
 
 
