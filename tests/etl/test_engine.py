@@ -154,3 +154,20 @@ def test_questions_the_warehouse_cannot_answer(args, message, two_periods, capsy
 def test_nothing_loaded(data_dir, capsys):
     assert main(["indicators"]) == 2
     assert "nothing is loaded yet" in capsys.readouterr().err
+
+
+def test_a_child_whose_header_row_is_quarantined_still_counts(data_dir, tmp_path, capsys):
+    """Same denominator whether or not an indicator needs the child's details: what is not
+    known about the child shows as 'Not known' in breakdowns."""
+    from tests.builders import small_extract
+
+    b = small_extract()
+    b.rows["Header"][0]["ETHNIC"] = "XXXX"  # A1's only Header row is rejected
+    assert main(["load", str(b.write(tmp_path / "x")), "--period-end", "2025-03-31"]) == 0
+    rows = {r["id"]: r for r in run_json(capsys)["indicators"]}
+    assert rows["cla_at_period_end"]["value"] == 2
+    assert rows["family_based_placements"]["denominator"] == 2
+    assert rows["uasc_share"]["value"] is None  # no UASC file, and says so
+    ages = {r["group"]: r["value"] for r in run_json(capsys, "--breakdown", "age_band")[
+        "indicators"] if r["id"] == "cla_at_period_end"}
+    assert ages == {"Not known": 1, "5 to 9": 1}

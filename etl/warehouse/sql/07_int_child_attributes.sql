@@ -13,16 +13,21 @@ uasc AS (
     SELECT DISTINCT la_code, period_end, child FROM stg_uasc
     WHERE duc IS NULL OR duc > period_end
 ),
+-- Every child in the extract: a child whose Header row was quarantined still counts, with
+-- what is not known about them shown as such rather than dropped from the figures.
 children AS (
-    SELECT la_code, period_end, child, any_value(sex) AS sex, any_value(dob) AS dob,
-           any_value(ethnic) AS ethnic
-    FROM stg_header GROUP BY ALL
+    SELECT la_code, period_end, child, any_value(h.sex) AS sex, any_value(h.dob) AS dob,
+           any_value(h.ethnic) AS ethnic
+    FROM (SELECT DISTINCT la_code, period_end, child FROM int_episodes
+          UNION SELECT la_code, period_end, child FROM stg_header) c
+    LEFT JOIN stg_header h USING (la_code, period_end, child)
+    GROUP BY ALL
 ),
 aged AS (SELECT *, age_on(dob, period_end) AS age FROM children)
 SELECT a.la_code, a.period_end, a.child, a.dob, a.age AS age_at_period_end,
-       CASE WHEN a.age < 1 THEN 'Under 1' WHEN a.age <= 4 THEN '1 to 4'
-            WHEN a.age <= 9 THEN '5 to 9' WHEN a.age <= 15 THEN '10 to 15'
-            ELSE '16 and over' END AS age_band,
+       CASE WHEN a.age IS NULL THEN 'Not known' WHEN a.age < 1 THEN 'Under 1'
+            WHEN a.age <= 4 THEN '1 to 4' WHEN a.age <= 9 THEN '5 to 9'
+            WHEN a.age <= 15 THEN '10 to 15' ELSE '16 and over' END AS age_band,
        coalesce(sex.code_group, 'Not known') AS sex,
        coalesce(eth.code_group, 'Not known') AS ethnic_group,
        CASE WHEN u.child IS NULL THEN 'Not UASC' ELSE 'UASC' END AS uasc,
