@@ -71,21 +71,22 @@ def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:
     (whom such a start may have kept out of it, as when a long stay looks short)."""
     rows = con.execute("""
         WITH unknown AS (
-            SELECT DISTINCT la_code, period_end, child FROM int_episodes WHERE start_unknown
+            SELECT DISTINCT child FROM int_episodes
+            WHERE start_unknown AND la_code = $la AND period_end = $p
         ),
         looked_after AS (
-            SELECT la_code, period_end, child FROM int_cla_at_period_end c JOIN unknown
-            USING (la_code, period_end, child)
+            SELECT child FROM int_cla_at_period_end
+            WHERE la_code = $la AND period_end = $p AND child IN (SELECT child FROM unknown)
+        ),
+        counted AS (  -- per indicator, those it counts who are not looked after at P
+            SELECT indicator_id, count(DISTINCT child) AS n FROM ind_units
+            WHERE la_code = $la AND period_end = $p AND child IN (SELECT child FROM unknown)
+              AND child NOT IN (SELECT child FROM looked_after)
+            GROUP BY ALL
         )
-        SELECT i.indicator_id, count(DISTINCT x.child)
-        FROM (SELECT DISTINCT indicator_id FROM ind_units) i,
-             LATERAL (SELECT u.child FROM ind_units u JOIN unknown USING
-                          (la_code, period_end, child)
-                      WHERE u.indicator_id = i.indicator_id AND u.la_code = ? AND
-                            u.period_end = ?
-                      UNION SELECT child FROM looked_after WHERE la_code = ? AND
-                            period_end = ?) x
-        GROUP BY ALL""", [la_code, period_end, la_code, period_end]).fetchall()
+        SELECT i.indicator_id, coalesce(c.n, 0) + (SELECT count(*) FROM looked_after)
+        FROM (SELECT DISTINCT indicator_id FROM ind_units) i
+        LEFT JOIN counted c USING (indicator_id)""", {"la": la_code, "p": period_end}).fetchall()
     return dict(rows)
 
 
@@ -174,6 +175,7 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     rows = []
     for entry in entries:
         target, tolerance = judgement.target_for(entry, config)
+        benchmarks = judgement.benchmarks(entry, config)
         for figure in current[entry.id]:
             row = {
                 "id": entry.id, "title": entry.title, "principles": list(entry.principles),
@@ -185,7 +187,7 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
                 row.update(breakdown=breakdown, group=figure["group"])
             status = judgement.rag(row["value"], entry.polarity, target, tolerance)
             row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status),
-                       direction=None, benchmarks=judgement.benchmarks(entry, config),
+                       direction=None, benchmarks=benchmarks,
                        note=figure["note"])
             if previous:
                 row["direction"] = judgement.direction(
