@@ -66,18 +66,26 @@ def main() -> int:
                 print(f"{path:<48} {statistics.median(paints):>15.0f} "
                       f"{statistics.median(headings):>11.0f}")
             print(f"{'interaction':<48} {'ms (median)':>15}")
-            for name, action, ready in [
-                ("change period (filter -> re-render)",
+            for name, start, action, ready in [
+                ("board: change period",  "/",
                  lambda: page.get_by_role("navigation", name="Period end")
                  .get_by_role("link").nth(1).click(),
                  "main h1"),
-                ("open a breakdown (link)",
+                ("board: choose a service area", "/",
+                 lambda: page.get_by_role("navigation", name="Service area")
+                 .get_by_role("link").nth(1).click(),
+                 "main h1"),
+                ("indicator page: change period", "/indicator/placement_stability_short",
+                 lambda: page.get_by_role("navigation", name="Period end")
+                 .get_by_role("link").nth(1).click(),
+                 "main h1"),
+                ("indicator page: open a breakdown", "/indicator/placement_stability_short",
                  lambda: page.get_by_role("link", name="Ethnic group", exact=True).click(),
                  "table:has(caption:text('by ethnic group'))"),
             ]:
                 times = []
                 for _ in range(args.repeat):
-                    page.goto(url + "/indicator/placement_stability_short")
+                    page.goto(url + start)
                     page.wait_for_selector("main h1")
                     started = time.perf_counter()
                     # done when the page's render callback has answered and been drawn

@@ -88,7 +88,7 @@ def layout(view: View, indicator_id: str) -> list:
         html.H2("Trend"),
         dcc.Graph(id="indicator-trend", figure=figures.trend(
             trend_points, entry.unit, f"{entry.title} over time", england, row["target"]),
-            config={"displayModeBar": False, "staticPlot": False}),
+            config={"displayModeBar": False, "staticPlot": True}),
         table(f"{entry.title} by period (the chart's figures)",
               ["Period end", "Value", "Numerator", "Denominator", "Status"],
               [[fmt_date(p), fmt(r["value"], r["unit"]),
@@ -128,7 +128,7 @@ def breakdown_section(view: View, entry, row) -> list:
     out = [html.H2("Breakdowns"), menu, note,
            dcc.Graph(id="indicator-breakdown", figure=figures.bars(
                [r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
-               f"{entry.title} by {label.lower()}"), config={"displayModeBar": False}),
+               f"{entry.title} by {label.lower()}"), config={"displayModeBar": False, "staticPlot": True}),
            table(f"{entry.title} by {label.lower()}",
                  [label, "Value", "Numerator", "Denominator", "Status"],
                  [[r["group"], fmt(r["value"], r["unit"]),
