@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -34,7 +34,6 @@ class User:
     name: str
     role: str
     teams: frozenset[str] | None = None  # a manager's remit; None = every team
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def sees_child_level(self) -> bool:
@@ -82,19 +81,20 @@ def history(user: User, group: tuple[str, str] | None = None) -> dict[str, list[
     return out
 
 
-def groups(user: User, period_end: dt.date, breakdown: str) -> list[str]:
-    if breakdown not in BREAKDOWNS:
-        raise AccessDenied(f"unknown breakdown {breakdown}")
-    rows = indicators(user, period_end, breakdown)["indicators"]
-    return sorted({r["group"] for r in rows if r.get("group")})
-
-
 def teams(period_end: dt.date) -> pd.DataFrame:
     """Service areas and their teams at a period end (names only: no child data)."""
     con = connection()
     return con.execute(
         "SELECT DISTINCT service_area, team FROM int_child_attributes "
         "WHERE la_code = ? AND period_end = ? ORDER BY 1, 2", [config().code, period_end]).df()
+
+
+def social_worker_teams(period_end: dt.date) -> dict[str, str]:
+    """Each social worker's team at a period end (names only)."""
+    return dict(connection().execute(
+        "SELECT social_worker, any_value(team) FROM int_child_attributes "
+        "WHERE la_code = ? AND period_end = ? GROUP BY 1", [config().code, period_end]
+    ).fetchall())
 
 
 CHILD_COLUMNS = {
@@ -156,16 +156,6 @@ def audit(user: User, action: str, what: dict, rows: int) -> None:
             con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)",
                         [dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                          user.name, user.role, action, json.dumps(what, sort_keys=True), rows])
-    finally:
-        con.close()
-
-
-def audit_log(user: User, limit: int = 200) -> list[tuple]:
-    if user.role not in ("analyst", "admin"):
-        raise AccessDenied("the audit log is for analysts and administrators")
-    con = _audit_db()
-    try:
-        return con.execute("SELECT * FROM audit ORDER BY at DESC LIMIT ?", [limit]).fetchall()
     finally:
         con.close()
 

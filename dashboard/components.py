@@ -11,11 +11,6 @@ from dash import dcc, html
 RAG_ICON = {"green": "✓", "amber": "!", "red": "✕"}
 
 
-def pid(page: str, name: str) -> str:
-    """A namespaced component id, so two pages never collide."""
-    return f"{page}-{name}"
-
-
 def fmt(value, unit: str) -> str:
     """A figure as a person reads it: 12.5%, 1,234, 14.2, c, or 'no data'."""
     if value is None:
@@ -27,6 +22,15 @@ def fmt(value, unit: str) -> str:
     if unit == "count":
         return f"{int(value):,}"
     return f"{value:,.1f}"
+
+
+def fmt_part(x) -> str:
+    """A numerator or denominator: whole numbers with separators, sums of scores to 1 dp."""
+    if x is None:
+        return ""
+    if x == "c":
+        return "c"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
 
 
 def fmt_date(day: dt.date) -> str:
@@ -96,12 +100,12 @@ def sparkline(points: list[tuple[dt.date, object]], unit: str, label: str) -> ht
                     alt=alt, className="sparkline", width=width, height=height)
 
 
-def table(caption: str, headers: list[str], rows: list[list], class_name: str = "") -> html.Table:
+def table(caption: str, headers: list[str], rows: list[list]) -> html.Table:
     return html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
         html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows]),
-    ], className=f"data-table {class_name}".strip())
+    ], className="data-table")
 
 
 def link(text, path: str, query: dict | None = None, **kwargs) -> dcc.Link:

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from dashboard import access
-from dashboard.components import fmt, fmt_date, link, table
+from dashboard.components import fmt, fmt_date, fmt_part, link, table
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID, CATALOGUE
 from etl.report import neutralise
@@ -66,11 +66,7 @@ def layout(view: View) -> list:
     level, label = LEVELS[1] if view.area else LEVELS[0]
     if view.team:
         level, label = LEVELS[2]
-    sw_team = {}
-    if level == "social_worker":
-        sw_team = dict(access.connection().execute(
-            "SELECT social_worker, any_value(team) FROM int_child_attributes "
-            "WHERE period_end = ? GROUP BY 1", [view.period]).fetchall())
+    sw_team = access.social_worker_teams(view.period) if level == "social_worker" else {}
     if not sw:
         rows = level_rows(view, entry, level, sw_team)
         base = {"indicator": entry.id, "period": view.filters.get("period"), "area": view.area,
@@ -79,8 +75,8 @@ def layout(view: View) -> list:
         content.append(table(
             f"{entry.title} by {label.lower()}", [label, "Value", "Numerator", "Denominator"],
             [[link(r["group"], "/drill", {**base, next_key: r["group"]}),
-              fmt(r["value"], r["unit"]), str(r["numerator"]),
-              "" if r["denominator"] is None else str(r["denominator"])] for r in rows]))
+              fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
+              fmt_part(r["denominator"])] for r in rows]))
     return content
 
 

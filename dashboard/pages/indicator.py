@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import access, figures
-from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link,
-                                  rag_badge, table)
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part,
+                                  link, rag_badge, table)
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID
 
@@ -63,8 +63,7 @@ def layout(view: View, indicator_id: str) -> list:
     england = (row["benchmarks"].get("england") or {}).get("value")
     parts = []
     if row["unit"] in ("%", "score") and row["denominator"] not in (None, "c"):
-        parts.append(f"{fmt(row['numerator'], 'count' if entry.unit == '%' else 'score')} of "
-                     f"{fmt(row['denominator'], 'count')}")
+        parts.append(f"{fmt_part(row['numerator'])} of {fmt_part(row['denominator'])}")
     trend_points = [(p, r["value"]) for p, r in trend]
     content = [
         html.H1(entry.title),
@@ -91,12 +90,8 @@ def layout(view: View, indicator_id: str) -> list:
             config={"displayModeBar": False, "staticPlot": True}),
         table(f"{entry.title} by period (the chart's figures)",
               ["Period end", "Value", "Numerator", "Denominator", "Status"],
-              [[fmt_date(p), fmt(r["value"], r["unit"]),
-                "" if r["numerator"] is None else fmt(r["numerator"], "count")
-                if r["numerator"] == "c" or float(r["numerator"]).is_integer() else
-                fmt(r["numerator"], "score"),
-                "" if r["denominator"] is None else fmt(r["denominator"], "count"),
-                r.get("rag_label") or ""] for p, r in trend]),
+              [[fmt_date(p), fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
+                fmt_part(r["denominator"]), r.get("rag_label") or ""] for p, r in trend]),
     ]
     content += breakdown_section(view, entry, row)
     if view.user.sees_child_level:
@@ -131,10 +126,8 @@ def breakdown_section(view: View, entry, row) -> list:
                f"{entry.title} by {label.lower()}"), config={"displayModeBar": False, "staticPlot": True}),
            table(f"{entry.title} by {label.lower()}",
                  [label, "Value", "Numerator", "Denominator", "Status"],
-                 [[r["group"], fmt(r["value"], r["unit"]),
-                   "" if r["numerator"] is None else str(r["numerator"]),
-                   "" if r["denominator"] is None else str(r["denominator"]),
-                   r.get("rag_label") or ""] for r in rows])]
+                 [[r["group"], fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
+                   fmt_part(r["denominator"]), r.get("rag_label") or ""] for r in rows])]
     if entry.unit == "%" and entry.counts_children:
         population = [r for r in access.indicators(view.user, view.period, chosen)["indicators"]
                       if r["id"] == "cla_at_period_end"]
@@ -167,6 +160,6 @@ def funnel_section(view: View, entry, row) -> list:
             config={"displayModeBar": False}),
         table("Teams against the council's figure",
               ["Team", "Children", "Value", "Position"],
-              [[r["group"], "" if r["denominator"] is None else str(r["denominator"]),
-                fmt(r["value"], "%"), funnel_position(r, la_rate)] for r in teams]),
+              [[r["group"], fmt_part(r["denominator"]), fmt(r["value"], "%"),
+                funnel_position(r, la_rate)] for r in teams]),
     ]

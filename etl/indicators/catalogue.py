@@ -166,7 +166,7 @@ CATALOGUE: list[Indicator] = [
         "legal-status-only and same-carer changes, temporary placements (T0-T4) and returns "
         "to the same placement after one are not new placements. DfE's published measure "
         "applies further exclusions (for example some moves to adoption).",
-        unit="%", polarity="down", target=10, tolerance=2, start_dates=True, sql=f"""
+        unit="%", polarity="down", target=10, tolerance=2, start_dates=True, sql="""
         SELECT c.la_code, c.period_end, c.child, (coalesce(n.placements, 0) >= 3)::INTEGER
                AS numerator, 1 AS denominator
         FROM int_cla_at_period_end c

@@ -456,6 +456,6 @@ def _short_breaks(rng, kids: Children, horizon: int) -> Episodes:
         child, np.full(n, -1), decom, dec, np.full(n, "S", dtype=object),
         np.where(series[pos], "V4", "V3").astype(object), np.full(n, "N2", dtype=object),
         np.where(in_home[pos], pl.P["K2"], pl.P["U6"]).astype(np.int8),
-        np.where(in_home[pos] & (pos % 3 == 0), 4, 1).astype(np.int8), np.full(n, -1),
+        np.where(private[pos], 4, 1).astype(np.int8), np.full(n, -1),
         np.full(n, -1), np.full(n, -1), np.where(dec < NEVER, "E4A", "").astype(object),
         np.full(n, "", dtype=object), np.zeros(n, bool))

@@ -91,10 +91,15 @@ def test_drill_to_a_team_and_its_children_then_export(page, live_server):
     page.get_by_role("link", name="See the children behind this figure").click()
     expect(page.locator("h1")).to_have_text("Drill-down: Three or more placements in the year")
     check_accessibility(page)
-    page.locator("table.data-table tbody a").first.click()  # a service area
-    expect(page).to_have_url(re.compile("area="))
-    page.locator("table.data-table tbody a").first.click()  # a team
-    expect(page).to_have_url(re.compile("team="))
+    levels = page.get_by_role("navigation", name="Drill-down level")
+    for level in ("team", "social worker"):  # a service area, then one of its teams
+        chosen = page.locator("table.data-table tbody a").first
+        name = chosen.inner_text()
+        chosen.click()
+        expect(levels).to_contain_text(name)  # the next level has been drawn
+        if level == "team":
+            expect(page.locator("table.data-table caption")).to_contain_text("by team")
+    expect(page).to_have_url(re.compile("area=.*team="))
     expect(page.locator("h2", has_text="Children behind the figure")).to_be_visible()
     rows = page.locator("#drill-children tbody tr")
     expect(rows.first).to_be_visible()

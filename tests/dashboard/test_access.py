@@ -1,0 +1,77 @@
+"""The data layer decides who sees what, whatever page or request asks: members never reach
+child-level data and see small numbers suppressed; every child-level view and export is
+audited, without the children's identifiers."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from dashboard import access
+from dashboard.access import AccessDenied, User
+from dashboard.pages import drill
+from dashboard.view import View
+from etl.cli import main
+from tests.etl.test_derive import P2, year_2
+
+
+@pytest.fixture
+def warehouse(data_dir, tmp_path):
+    assert main(["load", str(year_2().write(tmp_path / "y2")), "--period-end", P2]) == 0
+    access._indicators.cache_clear()
+    return data_dir
+
+
+def audit_rows(data_dir):
+    con = sqlite3.connect(data_dir / "audit.sqlite")
+    try:
+        return con.execute("SELECT user, role, action, what, rows FROM audit").fetchall()
+    finally:
+        con.close()
+
+
+def test_members_cannot_reach_children_however_they_ask(warehouse):
+    member = User("councillor", "member")
+    with pytest.raises(AccessDenied):
+        access.child_list(member, "cla_at_period_end", access.periods()[-1])
+    view = View.from_url(member, "?indicator=cla_at_period_end&team=Fostering+North",
+                         access.periods())
+    with pytest.raises(AccessDenied):
+        drill.export(view, "csv")  # a forged export request
+    with pytest.raises(AccessDenied):
+        access.indicators(member, None, "social_worker")
+    assert not (warehouse / "audit.sqlite").exists() or audit_rows(warehouse) == []
+
+
+def test_members_see_small_numbers_suppressed_and_managers_do_not(warehouse):
+    member, manager = User("councillor", "member"), User("head", "manager")
+    assert access.figures_for(member, access.periods()[-1])["cla_at_period_end"]["value"] == "c"
+    assert access.figures_for(manager, access.periods()[-1])["cla_at_period_end"]["value"] == 5
+
+
+def test_child_list_is_audited_without_identifiers(warehouse):
+    manager = User("team manager", "manager")
+    frame = access.child_list(manager, "cla_at_period_end", access.periods()[-1],
+                              {"team": "Fostering North"})
+    assert list(frame["Child"]) == ["A"]
+    [(user, role, action, what, rows)] = audit_rows(warehouse)
+    assert (user, role, action, rows) == ("team manager", "manager", "view", 1)
+    assert json.loads(what) == {"indicator": "cla_at_period_end", "period_end": P2,
+                                "team": "Fostering North"}
+    assert '"A"' not in what
+
+
+def test_a_manager_is_kept_to_their_remit(warehouse):
+    manager = User("team manager", "manager", teams=frozenset({"Fostering North"}))
+    with pytest.raises(AccessDenied):
+        access.child_list(manager, "cla_at_period_end", access.periods()[-1],
+                          {"team": "Unallocated team"})
+    everyone = access.child_list(manager, "cla_at_period_end", access.periods()[-1])
+    assert set(everyone["Team"]) == {"Fostering North"}
+
+
+def test_children_cannot_be_filtered_by_anything_but_a_breakdown(warehouse):
+    with pytest.raises(AccessDenied):
+        access.child_list(User("a", "analyst"), "cla_at_period_end", access.periods()[-1],
+                          {"child; DROP TABLE x": "1"})
