@@ -13,6 +13,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pandas as pd
+
 from etl import settings, synth
 from etl.config import ConfigError, LA_CODE, load_config
 from etl.read import ExtractError, read_extract
@@ -86,7 +88,7 @@ def _guess_period_end(extract) -> dt.date:
                          "from.")
     frame = normalise("Episodes", episodes.frame)
     latest = max(parse_dates(frame[c]).max() for c in ("DECOM", "DEC"))
-    if latest is None or str(latest) == "NaT":
+    if pd.isna(latest):
         raise UsageError("Give --period-end YYYY-MM-DD: no date in the episodes file parses.")
     year = latest.year if latest.month <= 3 else latest.year + 1
     return dt.date(year, 3, 31)

@@ -16,6 +16,8 @@ BREAKDOWN_LABELS = {
     "provider": "Placement provider", "service_area": "Service area", "team": "Team",
 }
 
+HIGHER_IS = {"up": "better", "down": "worse", "context": "neither better nor worse"}
+
 
 def share(part, whole) -> float | None:
     if not isinstance(part, (int, float)) or not isinstance(whole, (int, float)) or not whole:
@@ -82,8 +84,7 @@ def layout(view: View, indicator_id: str) -> list:
         ], className="figure-summary"),
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
                       html.P(f"Principles: {', '.join(map(str, entry.principles))}. Outcome: "
-                             f"{entry.outcome}. Higher is "
-                             f"{'better' if entry.polarity == 'up' else 'worse' if entry.polarity == 'down' else 'neither better nor worse'}.")]),
+                             f"{entry.outcome}. Higher is {HIGHER_IS[entry.polarity]}.")]),
         html.H2("Trend"),
         dcc.Graph(id="indicator-trend", figure=figures.trend(
             trend_points, entry.unit, f"{entry.title} over time", england, row["target"]),
@@ -112,8 +113,8 @@ def breakdown_section(view: View, entry, row) -> list:
     if entry.unit == "rate":
         return [html.H2("Breakdowns"), html.P("A rate per 10,000 children cannot be broken "
                                               "down: there are no population figures by group.")]
-    rows = [r for r in access.indicators(view.user, view.period, chosen)["indicators"]
-            if r["id"] == entry.id]
+    every = access.indicators(view.user, view.period, chosen)["indicators"]
+    rows = [r for r in every if r["id"] == entry.id]
     if view.group and chosen != view.group[0]:
         note = html.P(f"Breakdowns are for the whole council, not only {view.scope}.",
                       className="muted")
@@ -123,14 +124,14 @@ def breakdown_section(view: View, entry, row) -> list:
     out = [html.H2("Breakdowns"), menu, note,
            dcc.Graph(id="indicator-breakdown", figure=figures.bars(
                [r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
-               f"{entry.title} by {label.lower()}"), config={"displayModeBar": False, "staticPlot": True}),
+               f"{entry.title} by {label.lower()}"),
+               config={"displayModeBar": False, "staticPlot": True}),
            table(f"{entry.title} by {label.lower()}",
                  [label, "Value", "Numerator", "Denominator", "Status"],
                  [[r["group"], fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
                    fmt_part(r["denominator"]), r.get("rag_label") or ""] for r in rows])]
     if entry.unit == "%" and entry.counts_children:
-        population = [r for r in access.indicators(view.user, view.period, chosen)["indicators"]
-                      if r["id"] == "cla_at_period_end"]
+        population = [r for r in every if r["id"] == "cla_at_period_end"]
         out += [html.H3("Who is counted, against all children looked after"),
                 html.P("Each group's share of the children counted in this figure beside its "
                        "share of every child looked after at the period end. A ratio above 1 "

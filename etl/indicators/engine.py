@@ -116,13 +116,14 @@ def _figure(entry: Indicator, numerator, denominator, config, period_end) -> dic
 
 
 def _figures(con, config: LAConfig, la_code: str, period_end: dt.date, entries,
-             breakdown: str | None) -> dict[str, list[dict]]:
+             breakdown: str | None, notes: bool = True) -> dict[str, list[dict]]:
     """Per indicator id, one figure per group (one, with group None, overall): numerator,
     denominator, value and notes; an indicator whose source is absent gets value None."""
     loaded = _sources_loaded(con, la_code, period_end)
     sums = {key: frame for key, frame in _aggregate(con, la_code, period_end, breakdown)
             .groupby("indicator_id")}
-    unknown = _start_unknown(con, la_code, period_end)
+    # the previous period is wanted for its values only: no need for its notes' query
+    unknown = _start_unknown(con, la_code, period_end) if notes else {}
     out: dict[str, list[dict]] = {}
     for entry in entries:
         missing = [t for t in entry.sources if t not in loaded]
@@ -169,7 +170,7 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     entries = [BY_ID[i] for i in ids] if ids else CATALOGUE
     current = _figures(con, config, la_code, period_end, entries, breakdown)
     earlier = [p for p in periods if p < period_end]
-    previous = _figures(con, config, la_code, earlier[-1], entries, None) \
+    previous = _figures(con, config, la_code, earlier[-1], entries, None, notes=False) \
         if earlier and not breakdown else {}
 
     rows = []
