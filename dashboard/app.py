@@ -121,6 +121,11 @@ def create_app() -> Dash:
         view = View.from_url(current_user(), search, access.periods())
         return drill.export(view, "csv" if ctx.triggered_id == "drill-export-csv" else "xlsx")
 
+    # Dash registers its script bundles in a before-request hook that sets its "done" flag
+    # before the work (plotly/dash#3971). Under threaded gunicorn the browser's first burst of
+    # script requests races it and gets 500 "not a registered library". Doing the setup here,
+    # once per worker before it serves anything, closes the gap.
+    app._setup_server()
     return app
 
 
