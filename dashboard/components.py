@@ -1,10 +1,9 @@
 """Small building blocks every page shares: formatted figures, RAG badges that never rely on
-colour alone, direction of travel in words, sparklines with text alternatives, tables."""
+colour alone, direction of travel in words, tables."""
 from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
-from base64 import b64encode
 
 from dash import dcc, html
 
@@ -74,30 +73,6 @@ def benchmark_text(row: dict) -> str:
             check = " (to check)" if bench.get("to_check") else ""
             parts.append(f"{label} {fmt(bench['value'], row['unit'])} ({bench['year']}){check}")
     return "; ".join(parts) or "No benchmark configured"
-
-
-def sparkline(points: list[tuple[dt.date, object]], unit: str, label: str) -> html.Img:
-    """A tiny trend line as an SVG image, with every value in its text alternative."""
-    values = [(p, v) for p, v in points if isinstance(v, (int, float))]
-    alt = f"{label} trend: " + (", ".join(f"{fmt(v, unit)} at {fmt_date(p)}" for p, v in values)
-                                if values else "no figures yet")
-    width, height, pad = 120, 32, 3
-    if len(values) >= 2:
-        low, high = min(v for _, v in values), max(v for _, v in values)
-        span = (high - low) or 1
-        step = (width - 2 * pad) / (len(values) - 1)
-        coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad))
-                  for i, (_, v) in enumerate(values)]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        last = coords[-1]
-        body = (f'<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="{path}"/>'
-                f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="3" fill="#0b0c0c"/>')
-    else:
-        body = ""
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}">{body}</svg>')
-    return html.Img(src="data:image/svg+xml;base64," + b64encode(svg.encode()).decode(),
-                    alt=alt, className="sparkline", width=width, height=height)
 
 
 def table(caption: str, headers: list[str], rows: list[list]) -> html.Table:

@@ -2,11 +2,11 @@
 breakdowns with a disproportionality view, and teams compared on a funnel plot."""
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
 from dashboard import access, figures
-from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part,
-                                  link, rag_badge, table)
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part, link,
+                                  rag_badge, table)
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID
 
@@ -39,18 +39,6 @@ def disproportionality(rows: list[dict], population: list[dict]) -> list[list]:
                     fmt(theirs, "%") if theirs is not None else "c",
                     "c" if ratio is None else f"{ratio:.2f}"])
     return out
-
-
-def funnel_position(row: dict, la_rate: float) -> str:
-    if not isinstance(row["value"], (int, float)) or not row["denominator"]:
-        return "not shown"
-    for z, words in ((3.09, "outside 99.8% limits"), (1.96, "outside 95% limits")):
-        low, high = figures.funnel_limits(la_rate, row["denominator"], z)
-        if row["value"] > high:
-            return f"above: {words}"
-        if row["value"] < low:
-            return f"below: {words}"
-    return "within limits"
 
 
 def layout(view: View, indicator_id: str) -> list:
@@ -86,9 +74,8 @@ def layout(view: View, indicator_id: str) -> list:
                       html.P(f"Principles: {', '.join(map(str, entry.principles))}. Outcome: "
                              f"{entry.outcome}. Higher is {HIGHER_IS[entry.polarity]}.")]),
         html.H2("Trend"),
-        dcc.Graph(id="indicator-trend", figure=figures.trend(
-            trend_points, entry.unit, f"{entry.title} over time", england, row["target"]),
-            config={"displayModeBar": False, "staticPlot": True}),
+        figures.trend(trend_points, entry.unit, f"{entry.title} over time", england,
+                      row["target"]),
         table(f"{entry.title} by period (the chart's figures)",
               ["Period end", "Value", "Numerator", "Denominator", "Status"],
               [[fmt_date(p), fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
@@ -122,10 +109,8 @@ def breakdown_section(view: View, entry, row) -> list:
         note = None
     label = BREAKDOWN_LABELS[chosen]
     out = [html.H2("Breakdowns"), menu, note,
-           dcc.Graph(id="indicator-breakdown", figure=figures.bars(
-               [r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
-               f"{entry.title} by {label.lower()}"),
-               config={"displayModeBar": False, "staticPlot": True}),
+           figures.bars([r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
+                        f"{entry.title} by {label.lower()}"),
            table(f"{entry.title} by {label.lower()}",
                  [label, "Value", "Numerator", "Denominator", "Status"],
                  [[r["group"], fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
@@ -156,11 +141,10 @@ def funnel_section(view: View, entry, row) -> list:
         html.P("Each team's figure against the council's, with limits that widen for smaller "
                "teams: a team outside the limits differs by more than chance would explain.",
                className="plain"),
-        dcc.Graph(id="indicator-funnel", figure=figures.funnel(
-            teams, la_rate, f"{entry.title}: teams against the council ({fmt(la_rate, '%')})"),
-            config={"displayModeBar": False}),
+        figures.funnel(teams, la_rate,
+                       f"{entry.title}: teams against the council ({fmt(la_rate, '%')})"),
         table("Teams against the council's figure",
               ["Team", "Children", "Value", "Position"],
               [[r["group"], fmt_part(r["denominator"]), fmt(r["value"], "%"),
-                funnel_position(r, la_rate)] for r in teams]),
+                figures.funnel_position(r, la_rate)] for r in teams]),
     ]

@@ -6,9 +6,8 @@ import re
 
 from dash import html
 
-from dashboard import access
-from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link,
-                                  rag_badge, sparkline)
+from dashboard import access, figures
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, rag_badge)
 from dashboard.themes import (CONTEXT, OUTCOME_HEADLINES, OUTCOME_SLUGS, OUTCOME_TEXT,
                               PRINCIPLE_HEADLINES, principle_title)
 from dashboard.view import View
@@ -25,8 +24,9 @@ def headline(view: View, row: dict | None, trend: list, indicator_id: str) -> ht
     return html.Li([
         link(entry.title, f"/indicator/{entry.id}", view.filters, className="headline-title"),
         html.Div([html.Span(fmt(row["value"], row["unit"]), className="headline-value"),
-                  rag_badge(row), sparkline([(p, r["value"]) for p, r in trend], row["unit"],
-                                            entry.title)], className="headline-figures"),
+                  rag_badge(row),
+                  figures.sparkline([(p, r["value"]) for p, r in trend], row["unit"],
+                                    entry.title)], className="headline-figures"),
         html.P(entry.description, className="plain"),
         html.P(f"{direction_text(row)}. {target}{benchmark_text(row)}.", className="muted"),
     ], className="headline")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import access
-from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link,
-                                  rag_badge, sparkline, table)
+from dashboard import access, figures
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, rag_badge,
+                                  table)
 from dashboard.themes import (OUTCOME_TEXT, SLUG_OUTCOMES, outcome_indicators,
                               principle_indicators, principle_title)
 from dashboard.view import View
@@ -37,7 +37,7 @@ def small_multiple(view: View, row: dict | None, trend: list, indicator_id: str)
         body += [
             html.Div([html.Span(fmt(row["value"], row["unit"]), className="headline-value"),
                       rag_badge(row)], className="headline-figures"),
-            sparkline([(p, r["value"]) for p, r in trend], row["unit"], entry.title),
+            figures.sparkline([(p, r["value"]) for p, r in trend], row["unit"], entry.title),
             html.P(direction_text(row), className="muted"),
             html.P(benchmark_text(row), className="muted"),
         ]

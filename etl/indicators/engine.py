@@ -20,6 +20,9 @@ from schemas.codes import collection_year, year_start
 
 BREAKDOWNS = ("team", "social_worker", "service_area", "age_band", "sex", "ethnic_group",
               "uasc", "legal_status_group", "placement_type_group", "provider")
+# Groups are listed alphabetically with "Not known" last, except where the field has its own
+# order: nobody reads age bands as "1 to 4, 10 to 15, 16 and over, 5 to 9, Under 1".
+AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
 
 
 class EngineError(Exception):
@@ -58,11 +61,14 @@ def _aggregate(con, la_code: str, period_end: dt.date, breakdown: str | None) ->
     group = f"a.{breakdown}" if breakdown else "NULL"
     join = "JOIN int_child_attributes a USING (la_code, period_end, child)" if breakdown else ""
     return con.execute(f"""
-        SELECT u.indicator_id, {group} AS grp, count(*) AS units,
-               sum(u.numerator) AS numerator, sum(u.denominator) AS denominator
-        FROM ind_units u {join}
-        WHERE u.la_code = ? AND u.period_end = ?
-        GROUP BY ALL ORDER BY 1, 2""", [la_code, period_end]).df()
+        SELECT * FROM (
+            SELECT u.indicator_id, {group} AS grp, count(*) AS units,
+                   sum(u.numerator) AS numerator, sum(u.denominator) AS denominator
+            FROM ind_units u {join}
+            WHERE u.la_code = ? AND u.period_end = ?
+            GROUP BY ALL)
+        ORDER BY indicator_id, grp = 'Not known', list_position(?, grp) NULLS LAST, grp""",
+                       [la_code, period_end, list(AGE_BANDS)]).df()
 
 
 def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:

@@ -47,8 +47,10 @@ def test_board_to_principle_to_indicator_with_period_and_filter(page, live_serve
 
     page.locator(".small-multiple a", has_text="Three or more placements in the year").click()
     expect(page.locator("h1")).to_have_text("Three or more placements in the year")
-    expect(page.locator("#indicator-trend .main-svg").first).to_be_visible()
-    expect(page.locator("#indicator-funnel .main-svg").first).to_be_visible()
+    for chart, kind in (("#indicator-trend", "Line chart"), ("#indicator-funnel", "Funnel plot")):
+        expect(page.locator(chart)).to_be_visible()
+        expect(page.locator(chart)).to_have_attribute("alt", re.compile(f"^{kind}: "))
+        assert page.locator(chart).evaluate("img => img.complete && img.naturalWidth > 0")
     check_accessibility(page)
 
     periods = page.get_by_role("navigation", name="Period end").locator("li") \

@@ -13,6 +13,7 @@ import pytest
 from etl.cli import main
 from etl.indicators.catalogue import CATALOGUE, OUTCOMES
 from etl.indicators.engine import BREAKDOWNS
+from tests.builders import ExtractBuilder
 from tests.etl.test_derive import P1, P2, year_1, year_2
 
 CONTRACT_IDS = {
@@ -171,3 +172,21 @@ def test_a_child_whose_header_row_is_quarantined_still_counts(data_dir, tmp_path
     ages = {r["group"]: r["value"] for r in run_json(capsys, "--breakdown", "age_band")[
         "indicators"] if r["id"] == "cla_at_period_end"}
     assert ages == {"Not known": 1, "5 to 9": 1}
+
+
+def test_breakdown_groups_come_in_the_field_s_order_with_not_known_last(data_dir, tmp_path,
+                                                                         capsys):
+    extract = ExtractBuilder()
+    for child, dob in (("E", "01/01/2008"), ("D", "01/01/2012"), ("C", "01/01/2018"),
+                       ("B", "01/01/2022"), ("A", "01/06/2024"), ("F", "01/01/2015")):
+        extract.child(child, dob=dob, sex="F" if child == "F" else "M")
+        extract.episode(child, "01/08/2024")
+    extract.rows["Header"][-1]["SEX"] = "9"  # F's Header row is rejected: details not known
+    assert main(["load", str(extract.write(tmp_path / "x")), "--period-end", P2]) == 0
+    rows = [r for r in run_json(capsys, "--breakdown", "age_band")["indicators"]
+            if r["id"] == "cla_at_period_end"]
+    assert [r["group"] for r in rows] == ["Under 1", "1 to 4", "5 to 9", "10 to 15",
+                                          "16 and over", "Not known"]
+    rows = [r for r in run_json(capsys, "--breakdown", "sex")["indicators"]
+            if r["id"] == "cla_at_period_end"]
+    assert [r["group"] for r in rows] == ["Male", "Not known"]
