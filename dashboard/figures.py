@@ -24,9 +24,9 @@ LEFT, RIGHT, BOTTOM = 64, 24, 44
 LINE_STYLES = {"solid": "", "dash": ' stroke-dasharray="8 5"', "dot": ' stroke-dasharray="2 4"'}
 
 
-def image(svg: str, alt: str, id: str, width: int, height: int) -> html.Img:
+def image(svg: str, alt: str, width: int, height: int, **props) -> html.Img:
     return html.Img(src="data:image/svg+xml;base64," + b64encode(svg.encode()).decode(),
-                    alt=alt, id=id, className="chart", width=width, height=height)
+                    alt=alt, width=width, height=height, **({"className": "chart"} | props))
 
 
 def title_lines(title: str, width: int) -> list[str]:
@@ -146,7 +146,7 @@ def trend(points: list[tuple[dt.date, object]], unit: str, title: str,
         body.append(f'<text x="{x(p):.1f}" y="{bottom + 18 + 16 * row}" '
                     f'text-anchor="middle">{p:%b %Y}</text>')
     body += legend(key, right, key_y)
-    return image(document(WIDTH, height, title, body), alt, id, WIDTH, height)
+    return image(document(WIDTH, height, title, body), alt, WIDTH, height, id=id)
 
 
 def bars(groups: list[str], values: list, unit: str, title: str,
@@ -186,7 +186,7 @@ def bars(groups: list[str], values: list, unit: str, title: str,
     alt = f"Bar chart: {title}. " + "; ".join(
         f"{g}: {fmt(v, unit) if isinstance(v, (int, float)) else 'no figure shown'}"
         for g, v in zip(groups, values)) + "."
-    return image(document(WIDTH, int(height), title, body), alt, id, WIDTH, int(height))
+    return image(document(WIDTH, int(height), title, body), alt, WIDTH, int(height), id=id)
 
 
 def funnel_limits(rate: float, n: float, z: float) -> tuple[float, float]:
@@ -271,7 +271,7 @@ def funnel(units: list[dict], la_rate: float, title: str,
            + (f"{len(shown) - len(outside)} within the 95% limits; outside them: "
               + "; ".join(outside) if outside else "all within the 95% limits")
            + ". Each team's figure is in the table below.")
-    return image(document(WIDTH, height, title, body), alt, id, WIDTH, height)
+    return image(document(WIDTH, height, title, body), alt, WIDTH, height, id=id)
 
 
 def sparkline(points: list[tuple[dt.date, object]], unit: str, label: str) -> html.Img:
@@ -292,5 +292,4 @@ def sparkline(points: list[tuple[dt.date, object]], unit: str, label: str) -> ht
                 f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="3" fill="{BLACK}"/>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}">{body}</svg>')
-    return html.Img(src="data:image/svg+xml;base64," + b64encode(svg.encode()).decode(),
-                    alt=alt, className="sparkline", width=width, height=height)
+    return image(svg, alt, width, height, className="sparkline")

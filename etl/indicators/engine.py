@@ -22,6 +22,7 @@ BREAKDOWNS = ("team", "social_worker", "service_area", "age_band", "sex", "ethni
               "uasc", "legal_status_group", "placement_type_group", "provider")
 # Groups are listed alphabetically with "Not known" last, except where the field has its own
 # order: nobody reads age bands as "1 to 4, 10 to 15, 16 and over, 5 to 9, Under 1".
+# The labels are the ones sql/07_int_child_attributes.sql gives.
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over")
 
 
