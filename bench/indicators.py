@@ -4,8 +4,8 @@ with disclosure control; and the load-time build of the indicator layer (`ind_un
     .venv/bin/python bench/indicators.py [--data-dir DIR] [--repeat 5]
 
 Uses the warehouse published in DIR (default: CPD_DATA_DIR or ./data), so run it after
-`make sample` (one LA) or after `bench/load.py --keep DIR` (England scale). Prints figures;
-asserts nothing.
+`make sample` (one LA) or, at England scale, after `bench/load.py --scales england --keep DIR`
+with `--data-dir DIR/data-england`. Prints figures; asserts nothing.
 """
 from __future__ import annotations
 

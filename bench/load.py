@@ -23,7 +23,8 @@ PERIOD_END = dt.date(2026, 3, 31)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="la,england")
-    parser.add_argument("--keep", help="folder to keep the generated extracts in")
+    parser.add_argument("--keep", help="folder to keep the generated extracts (DIR/SCALE) "
+                        "and warehouses (DIR/data-SCALE) in")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="cpd-bench-"))
     cpd = Path(sys.executable).with_name("cpd")
