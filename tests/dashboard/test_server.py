@@ -1,8 +1,18 @@
 """The app as gunicorn serves it (Procfile `web`): offline, and in English."""
 from __future__ import annotations
 
+import concurrent.futures
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
+from pathlib import Path
+
+from tests.dashboard.conftest import free_port
 
 
 def test_index_is_served_with_nothing_from_elsewhere(live_server):
@@ -15,23 +25,12 @@ def test_index_is_served_with_nothing_from_elsewhere(live_server):
         assert urllib.request.urlopen(live_server + source, timeout=5).status == 200
 
 
-
 def test_a_fresh_threaded_worker_serves_its_first_burst_of_scripts(live_server,
                                                                     sample_warehouse):
     """A browser asks for all the scripts at once. On a worker that has not served anything
     yet, under threaded gunicorn, those concurrent first requests raced Dash's setup and got
     500 "not a registered library" (plotly/dash#3971; it failed CI once). Every one must be
     200, on several fresh workers in a row."""
-    import concurrent.futures
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from tests.dashboard.conftest import free_port
-
     page = urllib.request.urlopen(live_server + "/", timeout=5).read().decode()
     scripts = re.findall(r'<script src="(/_dash-component-suites/[^"]+)"', page)
     assert len(scripts) > 5
