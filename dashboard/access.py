@@ -3,7 +3,8 @@
 Members see aggregates with disclosure control applied, and can never reach a child-level
 query, whatever request they forge: the check is here, in the data layer, not only on pages.
 Every child-level view or export is written to the audit log (who, when, what, how many rows;
-never the children's identifiers).
+never the children's identifiers). Every read is for one council, named by its ONS code (the
+`la` of the URL, checked against the councils loaded); only analysts compare councils.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from dashboard.warehouse import connection
 from etl import settings
-from etl.config import LAConfig, load_config
+from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
 from etl.warehouse.publish import current_path
 
@@ -45,35 +47,66 @@ class User:
         return self.role == "member"
 
 
-def config() -> LAConfig:
-    return load_config()
-
-
-def periods() -> list[dt.date]:
+def loaded_las() -> list[str]:
+    """The ONS codes of the councils loaded into the current warehouse, in code order."""
     con = connection()
-    return [] if con is None else loaded_periods(con, config().code)
+    if con is None:
+        return []
+    return [row[0] for row in
+            con.execute("SELECT DISTINCT la_code FROM int_periods ORDER BY 1").fetchall()]
+
+
+def default_la(loaded: list[str]) -> str:
+    """The council shown when the URL names none: the configured one if it is loaded (or
+    nothing is loaded yet), else the first loaded."""
+    configured = default_code()
+    return configured if configured in loaded or not loaded else loaded[0]
+
+
+def choose_la(requested: str | None, loaded: list[str]) -> str:
+    """The council a request asks for (`la=` in the URL) if it is loaded, else the default:
+    anything else in the URL (a code not loaded, not a code at all) falls back quietly."""
+    if requested:
+        try:
+            code = parse_la_code(requested)
+        except ConfigError:
+            code = None
+        if code in loaded:
+            return code
+    return default_la(loaded)
+
+
+def config(la: str) -> LAConfig:
+    return config_for(la)
+
+
+def periods(la: str) -> list[dt.date]:
+    con = connection()
+    return [] if con is None else loaded_periods(con, la)
 
 
 @lru_cache(maxsize=256)
-def _indicators(path, period_end, breakdown, suppress) -> dict:
-    """Cached per published warehouse file: a file never changes once published."""
-    return compute(connection(), config(), period_end, breakdown, suppress)
+def _indicators(path, la, period_end, breakdown, suppress) -> dict:
+    """Cached per published warehouse file and LA: a file never changes once published."""
+    return compute(connection(), config(la), period_end, breakdown, suppress)
 
 
-def indicators(user: User, period_end: dt.date | None = None, breakdown: str | None = None
-               ) -> dict:
-    """All indicators for a period, overall or by a breakdown, as this user may see them."""
+def indicators(user: User, la: str, period_end: dt.date | None = None,
+               breakdown: str | None = None) -> dict:
+    """All indicators for an LA and period, overall or by a breakdown, as this user may see
+    them."""
     if breakdown in ("social_worker",) and user.role == "member":
         raise AccessDenied("members see figures by team at the finest")
-    return _indicators(current_path(), period_end, breakdown, user.suppressed)
+    return _indicators(current_path(), la, period_end, breakdown, user.suppressed)
 
 
-def history(user: User, group: tuple[str, str] | None = None) -> dict[str, list[tuple]]:
-    """Each indicator's value for every loaded period, oldest first: {id: [(period, row)]}.
-    With `group` = (breakdown, group), the figures for that group."""
+def history(user: User, la: str, group: tuple[str, str] | None = None
+            ) -> dict[str, list[tuple]]:
+    """Each indicator's value for every loaded period of an LA, oldest first:
+    {id: [(period, row)]}. With `group` = (breakdown, group), the figures for that group."""
     out: dict[str, list[tuple]] = {}
-    for period in periods():
-        result = indicators(user, period, group[0] if group else None)
+    for period in periods(la):
+        result = indicators(user, la, period, group[0] if group else None)
         for row in result["indicators"]:
             if group and row.get("group") != group[1]:
                 continue
@@ -81,19 +114,19 @@ def history(user: User, group: tuple[str, str] | None = None) -> dict[str, list[
     return out
 
 
-def teams(period_end: dt.date) -> pd.DataFrame:
+def teams(la: str, period_end: dt.date) -> pd.DataFrame:
     """Service areas and their teams at a period end (names only: no child data)."""
     con = connection()
     return con.execute(
         "SELECT DISTINCT service_area, team FROM int_child_attributes "
-        "WHERE la_code = ? AND period_end = ? ORDER BY 1, 2", [config().code, period_end]).df()
+        "WHERE la_code = ? AND period_end = ? ORDER BY 1, 2", [la, period_end]).df()
 
 
-def social_worker_teams(period_end: dt.date) -> dict[str, str]:
+def social_worker_teams(la: str, period_end: dt.date) -> dict[str, str]:
     """Each social worker's team at a period end (names only)."""
     return dict(connection().execute(
         "SELECT social_worker, any_value(team) FROM int_child_attributes "
-        "WHERE la_code = ? AND period_end = ? GROUP BY 1", [config().code, period_end]
+        "WHERE la_code = ? AND period_end = ? GROUP BY 1", [la, period_end]
     ).fetchall())
 
 
@@ -105,7 +138,7 @@ CHILD_COLUMNS = {
 }
 
 
-def child_list(user: User, indicator_id: str, period_end: dt.date,
+def child_list(user: User, la: str, indicator_id: str, period_end: dt.date,
                where: dict[str, str] | None = None, purpose: str = "view") -> pd.DataFrame:
     """The children behind a figure (Annex A style): one row per child in the indicator's
     denominator (or count), with whether each is in the numerator. Audited."""
@@ -120,7 +153,7 @@ def child_list(user: User, indicator_id: str, period_end: dt.date,
             raise AccessDenied(f"{where['team']} is outside your remit")
     filters = " ".join(f"AND a.{column} = ?" for column in where)
     remit = ""
-    params = [indicator_id, config().code, period_end, *where.values()]
+    params = [indicator_id, la, period_end, *where.values()]
     if user.teams is not None:
         remit = f"AND a.team IN ({', '.join('?' for _ in user.teams)})"
         params += sorted(user.teams)
@@ -132,7 +165,8 @@ def child_list(user: User, indicator_id: str, period_end: dt.date,
         FROM ind_units u JOIN int_child_attributes a USING (la_code, period_end, child)
         WHERE u.indicator_id = ? AND u.la_code = ? AND u.period_end = ? {filters} {remit}
         GROUP BY ALL ORDER BY in_numerator DESC, a.child""", params).df()
-    audit(user, purpose, {"indicator": indicator_id, "period_end": str(period_end), **where},
+    audit(user, purpose, {"la": la, "indicator": indicator_id, "period_end": str(period_end),
+                          **where},
           len(frame))
     return frame.rename(columns=CHILD_COLUMNS)
 
@@ -160,25 +194,142 @@ def audit(user: User, action: str, what: dict, rows: int) -> None:
         con.close()
 
 
-def data_quality() -> dict[str, pd.DataFrame]:
-    """Loads and rejects by rule: counts only, safe for every role."""
+# What a load did with each problem (etl.validate); loads made before the action was
+# recorded have none.
+ACTIONS = ("row kept out", "value blanked", "reported only")
+NOT_RECORDED = "not recorded"
+
+
+def _columns(con, table: str) -> set[str]:
+    return {row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall()}
+
+
+def _records(con, sql: str, params: list) -> list[dict]:
+    """Rows as plain Python values (dates as datetime.date, never pandas timestamps), so a
+    comparison with a period end means what it says."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def data_quality(la: str) -> dict[str, list[dict]]:
+    """An LA's loads, newest first, each with its problems counted by what was done to them,
+    and its problems by rule: counts only (no child, no value), safe for every role.
+
+    {"loads": [load_log row + problems, kept_out, blanked, reported, not_recorded],
+     "by_rule": {load_id: [{rule, severity, action, message, problems, rows}]}}"""
     con = connection()
-    loads = con.execute(
-        "SELECT period_end, collection_year, loaded_at, status, rows_read, rows_loaded, "
-        "rows_rejected, warnings, load_id FROM load_log ORDER BY loaded_at DESC").df()
-    by_rule = con.execute("""
-        SELECT r.period_end, r.rule, r.severity, r.message, count(*) AS problems,
-               count(DISTINCT r.file || r.row_number) AS rows_affected
-        FROM rejects r JOIN load_log l USING (load_id)
-        WHERE l.status = 'active' GROUP BY ALL
-        ORDER BY r.period_end DESC, problems DESC""").df()
+    if con is None:
+        return {"loads": [], "by_rule": {}}
+    have = _columns(con, "load_log")
+    optional = ", ".join(f"l.{c}" if c in have else f"NULL AS {c}"
+                         for c in ("values_blanked", "rule_set", "notes"))
+    action = "r.action" if "action" in _columns(con, "rejects") else "NULL"
+    loads = _records(con, f"""
+        WITH problems AS (
+            SELECT load_id, count(*) AS problems,
+                   count(DISTINCT CASE WHEN {action} = 'row kept out'
+                         THEN r.file || ':' || r.row_number END) AS kept_out,
+                   count(*) FILTER (WHERE {action} = 'value blanked') AS blanked,
+                   count(*) FILTER (WHERE {action} = 'reported only') AS reported,
+                   count(*) FILTER (WHERE {action} IS NULL) AS not_recorded,
+                   count(*) FILTER (WHERE r.severity = 'error') AS errors,
+                   count(*) FILTER (WHERE r.severity = 'warning') AS warnings_found
+            FROM rejects r WHERE r.la_code = ? GROUP BY load_id)
+        SELECT l.load_id, l.period_end, l.collection_year, l.loaded_at, l.status, l.rows_read,
+               l.rows_loaded, l.rows_rejected, l.warnings, {optional},
+               coalesce(p.problems, 0) AS problems, coalesce(p.kept_out, 0) AS kept_out,
+               coalesce(p.blanked, 0) AS blanked, coalesce(p.reported, 0) AS reported,
+               coalesce(p.not_recorded, 0) AS not_recorded, coalesce(p.errors, 0) AS errors,
+               coalesce(p.warnings_found, 0) AS warnings_found
+        FROM load_log l LEFT JOIN problems p USING (load_id)
+        WHERE l.la_code = ? ORDER BY l.loaded_at DESC, l.load_id DESC""", [la, la])
+    by_rule: dict[str, list[dict]] = {}
+    for row in _records(con, f"""
+            SELECT r.load_id, r.rule, r.severity, coalesce({action}, ?) AS action,
+                   any_value(r.message) AS message, count(*) AS problems,
+                   count(DISTINCT r.file || ':' || r.row_number) AS rows
+            FROM rejects r WHERE r.la_code = ? GROUP BY ALL
+            ORDER BY r.load_id, problems DESC, r.rule, action""", [NOT_RECORDED, la]):
+        by_rule.setdefault(row.pop("load_id"), []).append(row)
     return {"loads": loads, "by_rule": by_rule}
 
 
-def figures_for(user: User, period_end: dt.date, group: tuple[str, str] | None = None
-                ) -> dict[str, dict]:
-    """{indicator id: row} for a period, overall or for one group (service area or team)."""
+COMPARE_ROLES = frozenset({"analyst", "admin"})
+
+
+def compare_periods(user: User) -> dict[dt.date, list[str]]:
+    """Every period end loaded for any council, oldest first, with the councils that have it.
+    Analysts and admins only, like the comparison itself."""
+    if user.role not in COMPARE_ROLES:
+        raise AccessDenied("comparing councils is for analysts")
+    out: dict[dt.date, list[str]] = {}
+    for la in loaded_las():
+        for period in periods(la):
+            out.setdefault(period, []).append(la)
+    return dict(sorted(out.items()))
+
+
+def compare(user: User, indicator_id: str, period_end: dt.date) -> dict:
+    """One indicator at one period end for every loaded council side by side:
+    {"rows": [{la, la_name, **indicator row}], "lacking": [codes without that period]}.
+
+    Analysts and admins only. Figures are computed as the user may see them, so were members
+    ever allowed here they would get small numbers suppressed (`suppress=True`)."""
+    if user.role not in COMPARE_ROLES:
+        raise AccessDenied("comparing councils is for analysts")
+    rows, lacking = [], []
+    for la in loaded_las():
+        if period_end not in periods(la):
+            lacking.append(la)
+            continue
+        result = _indicators(current_path(), la, period_end, None, user.suppressed)
+        for row in result["indicators"]:
+            if row["id"] == indicator_id:
+                rows.append({"la": la, "la_name": result["la_name"], **row})
+    return {"rows": rows, "lacking": lacking}
+
+
+class NotFound(Exception):
+    """There is no such thing to show (or the user may not know whether there is)."""
+
+
+REPORT_ROLES = frozenset({"analyst", "admin"})
+REPORT_FILES = {"rejects.html": "text/html; charset=utf-8",
+                "rejects.csv": "text/csv; charset=utf-8"}
+
+
+def rejects_report(user: User, load_id: str, name: str) -> tuple[Path, str]:
+    """The rejects report a load wrote (child ids and values: analysts and admins only), as
+    (path, content type). The path is built only from a load id found in the current
+    warehouse's load log and a fixed file name, never from the request's text. Every report
+    served and every refusal is audited."""
+    asked = {"load_id": str(load_id)[:80], "file": str(name)[:40]}
+    if user.role not in REPORT_ROLES:
+        audit(user, "report refused", asked, 0)
+        raise AccessDenied("rejects reports hold child-level data: analysts only")
+    con = connection()
+    found = None if con is None or name not in REPORT_FILES else con.execute(
+        "SELECT load_id, (SELECT count(*) FROM rejects r WHERE r.load_id = l.load_id) "
+        "FROM load_log l WHERE l.load_id = ?", [str(load_id)]).fetchone()
+    if found is None:
+        audit(user, "report not found", asked, 0)
+        raise NotFound("no such report")
+    reports = (settings.data_dir() / "reports").resolve()
+    path = (reports / found[0] / name).resolve()
+    if path.parent.parent != reports or not path.is_file():
+        audit(user, "report not found", asked, 0)
+        raise NotFound("no such report")
+    audit(user, f"report {name}", {"load_id": found[0]}, int(found[1]))
+    return path, REPORT_FILES[name]
+
+
+def figures_for(user: User, la: str, period_end: dt.date,
+                group: tuple[str, str] | None = None) -> dict[str, dict]:
+    """{indicator id: row} for an LA and period, overall or for one group (service area or
+    team)."""
     if group is None:
-        return {r["id"]: r for r in indicators(user, period_end)["indicators"]}
-    rows = indicators(user, period_end, group[0])["indicators"]
+        return {r["id"]: r for r in indicators(user, la, period_end)["indicators"]}
+    rows = indicators(user, la, period_end, group[0])["indicators"]
     return {r["id"]: r for r in rows if r.get("group") == group[1]}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import urllib.parse
 
 from dash import Dash, Input, Output, State, dcc, html
+from flask import Response, send_file
 
 from dashboard import access
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
-from dashboard.pages import drill, indicator, overview, quality, theme
+from dashboard.pages import compare, drill, indicator, overview, quality, theme
 from dashboard.view import View
 
 INDEX = """<!DOCTYPE html>
@@ -24,6 +25,15 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 NAV = [("/", "Board overview"), ("/drill", "Drill-down"), ("/data-quality", "Data quality")]
+COMPARE_NAV = ("/compare", "Compare councils")
+
+
+def nav_items(view: View) -> list[tuple[str, str]]:
+    """The main navigation: comparing councils is offered to analysts when there are two or
+    more to compare (the data layer refuses everyone else whatever they ask)."""
+    if view.user.role in access.COMPARE_ROLES and len(view.las) > 1:
+        return NAV + [COMPARE_NAV]
+    return NAV
 
 
 def route(pathname: str, view: View) -> list:
@@ -38,16 +48,20 @@ def route(pathname: str, view: View) -> list:
         return drill.layout(view)
     if parts == ["data-quality"]:
         return quality.layout(view)
+    if parts == ["compare"]:
+        return compare.layout(view)
     return [html.H1("Page not found"), html.P(f"There is no page at {pathname}.")]
 
 
 def filter_bar(view: View, pathname: str) -> html.Div:
     """Filters as plain links that rewrite the URL: each works from the keyboard, reads
     properly in a screen reader and can be shared. Teams are offered once a service area is
-    chosen, so the list stays short."""
-    teams = access.teams(view.period)
+    chosen, so the list stays short. With several councils loaded, the council comes first;
+    choosing another starts again at its latest period, for the whole council."""
+    teams = access.teams(view.la, view.period)
     areas = sorted(teams["service_area"].unique())
-    here = {k: v for k, v in view.params.items() if k not in ("period", "area", "team", "sw")}
+    here = {k: v for k, v in view.params.items()
+            if k not in ("la", "period", "area", "team", "sw", "load")}
     latest = view.periods[-1]
 
     def choice(label: str, chosen: bool, **changes) -> html.Li:
@@ -67,6 +81,11 @@ def filter_bar(view: View, pathname: str) -> html.Div:
     area_items = [choice("All", view.area is None, area=None, team=None)] + [
         choice(a, a == view.area, area=a, team=None) for a in areas]
     filters = [group("Period end", period_items), group("Service area", area_items)]
+    if len(view.las) > 1:
+        la_items = [choice(access.config(code).name, code == view.la,
+                           la=None if code == view.default_la else code, period=None,
+                           area=None, team=None) for code in view.las]
+        filters.insert(0, group("Council", la_items))
     if view.area:
         in_area = sorted(teams.loc[teams["service_area"] == view.area, "team"].unique())
         filters.append(group("Team", [choice("All", view.team is None, team=None)] + [
@@ -75,17 +94,20 @@ def filter_bar(view: View, pathname: str) -> html.Div:
 
 
 def page(pathname: str, search: str) -> list:
-    user = current_user()
-    periods = access.periods()
-    view = View.from_url(user, search, periods)
-    config = access.config()
+    view = View.for_request(current_user(), search)
+    config = access.config(view.la)
+    comparing = (pathname or "/").rstrip("/") == "/compare"
+    shown = config.name if len(view.las) < 2 else f"{config.name} ({view.la})"
+    if comparing and len(view.las) > 1 and view.user.role in access.COMPARE_ROLES:
+        shown = f"{len(view.las)} councils side by side"
     header = html.Header([
         html.A("Skip to main content", href="#main", className="skip-link"),
         html.Div([html.Span("Corporate parenting dashboard", className="service-name"),
-                  html.Span(config.name, className="la-name")], className="masthead"),
+                  html.Span(shown, className="la-name", id="la-name")], className="masthead"),
         html.Nav(html.Ul([html.Li(dcc.Link(label, href=href + (
             "?" + urllib.parse.urlencode(view.filters) if view.filters else "")))
-            for href, label in NAV]), className="site-nav", **{"aria-label": "Main"}),
+            for href, label in nav_items(view)]), className="site-nav",
+            **{"aria-label": "Main"}),
     ], className="site-header")
     if view.period is None:
         body = [html.H1(config.name),
@@ -97,8 +119,36 @@ def page(pathname: str, search: str) -> list:
         body = route(pathname, view)
     except access.AccessDenied as denied:
         body = [html.H1("Not available"), html.P(str(denied))]
-    return [header, html.Main([filter_bar(view, pathname or "/"), *body], id="main",
-                              tabIndex="-1")]
+    # comparing councils has its own choices (a measure, a period end loaded for any council)
+    bar = [] if comparing else [filter_bar(view, pathname or "/")]
+    return [header, html.Main([*bar, *body], id="main", tabIndex="-1")]
+
+
+def serve_report(load_id: str, name: str) -> Response:
+    """A load's rejects report (rejects.html or rejects.csv), for analysts: child ids and
+    values are in it. The data layer checks the role and that the load is in the warehouse's
+    load log, and audits every answer; a refusal is a plain 403 or 404."""
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    try:
+        path, content_type = access.rejects_report(current_user(), load_id, name)
+    except access.AccessDenied:
+        return Response("Rejects reports hold child-level data and are for analysts.\n",
+                        403, headers, mimetype="text/plain")
+    except access.NotFound:
+        return Response("There is no such report.\n", 404, headers, mimetype="text/plain")
+    response = send_file(path, mimetype=content_type, max_age=0, conditional=False,
+                         as_attachment=name.endswith(".csv"),
+                         download_name=f"rejects-{path.parent.name}{path.suffix}")
+    response.headers.update(headers)
+    # the report shows values exactly as the extract held them: nothing in it may run
+    response.headers["Content-Security-Policy"] = \
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    return response
+
+
+def no_report(anything: str) -> Response:
+    """Any other path under /reports/: refused (and audited) like a forged load id."""
+    return serve_report(anything, "")
 
 
 def create_app() -> Dash:
@@ -107,6 +157,9 @@ def create_app() -> Dash:
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"),
                            html.Div(id="page")])
+    app.server.add_url_rule("/reports/<load_id>/<name>", "rejects_report", serve_report)
+    # anything else under /reports/ is no report (not the app's page, which Dash would serve)
+    app.server.add_url_rule("/reports/<path:anything>", "no_report", no_report)
 
     @app.callback(Output("page", "children"), Input("url", "pathname"),
                   Input("url", "search"))
@@ -118,7 +171,7 @@ def create_app() -> Dash:
                   prevent_initial_call=True)
     def download(csv_clicks, xlsx_clicks, search):
         from dash import ctx
-        view = View.from_url(current_user(), search, access.periods())
+        view = View.for_request(current_user(), search)
         return drill.export(view, "csv" if ctx.triggered_id == "drill-export-csv" else "xlsx")
 
     # Dash registers its script bundles in a before-request hook that sets its "done" flag

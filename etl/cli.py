@@ -13,10 +13,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pandas as pd
-
 from etl import settings, synth
-from etl.config import ConfigError, LA_CODE, load_config
+from etl.config import ConfigError, config_for, default_code, parse_la_code, resolve_la
+from etl.period import PeriodEndError, guess_period_end, parse_period_end
 from etl.read import ExtractError, read_extract
 from etl.report import summary_by_rule, write_reports
 from etl.warehouse.publish import LoadInProgress
@@ -28,20 +27,35 @@ class UsageError(Exception):
 
 def period_end_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--period-end {text!r} is not a date in the form YYYY-MM-DD "
-                         "(for the 2024/25 year: --period-end 2025-03-31).") from None
+        return parse_period_end(text)
+    except PeriodEndError as err:
+        raise UsageError(str(err)) from None
 
 
 def _la_code(args) -> str:
+    """The LA an extract is loaded for: --la, else the configured LA."""
     if args.la:
-        code = args.la.strip().upper()
-        if not LA_CODE.fullmatch(code):
-            raise UsageError(f"--la {args.la!r} is not an upper-tier LA's ONS code "
-                             "(E06, E08, E09 or E10 followed by six digits, e.g. E06000015).")
-        return code
-    return load_config().code
+        try:
+            return parse_la_code(args.la)
+        except ConfigError as err:
+            raise UsageError(f"--la {err}") from None
+    return default_code()
+
+
+def _reading(args):
+    """The published warehouse and the LA a reading command asks about (--la, else the only
+    LA loaded). Raises UsageError before anything is loaded."""
+    from etl.indicators.engine import loaded_las
+    from etl.warehouse.publish import connect_current
+
+    con = connect_current()
+    if con is None:
+        raise UsageError("nothing is loaded yet: load an extract with `cpd load` first.")
+    try:
+        return con, resolve_la(getattr(args, "la", None), loaded_las(con))
+    except ConfigError as err:
+        con.close()
+        raise UsageError(str(err)) from None
 
 
 def _print_summary(validated, warnings) -> None:
@@ -66,11 +80,11 @@ def cmd_validate(args) -> int:
     else:
         period_end = _guess_period_end(extract)
         print(f"No --period-end given: assuming {period_end:%d/%m/%Y}, the 31 March on or after "
-              "the latest date in the episodes file. Pass --period-end to be sure.")
+              "nearly all dates in the episodes file. Pass --period-end to be sure.")
     validated = validate(extract, period_end)
     print(f"Validated {args.path} for period end {period_end:%d/%m/%Y} "
           f"(collection year {validated.year}).")
-    _print_summary(validated, extract.warnings)
+    _print_summary(validated, extract.warnings + list(validated.warnings))
     folder = Path(args.report_dir) if args.report_dir else (
         settings.data_dir() / "reports" / f"validate-{dt.datetime.now():%Y%m%dT%H%M%S}")
     paths = write_reports(validated.rejects, folder, f"Validation of {Path(args.path).name}")
@@ -79,19 +93,16 @@ def cmd_validate(args) -> int:
 
 
 def _guess_period_end(extract) -> dt.date:
-    from schemas.dates import parse_dates
     from schemas.ssda903 import normalise
 
     episodes = extract.files.get("Episodes")
     if episodes is None:
         raise UsageError("Give --period-end YYYY-MM-DD: there is no episodes file to infer it "
                          "from.")
-    frame = normalise("Episodes", episodes.frame)
-    latest = max(parse_dates(frame[c]).max() for c in ("DECOM", "DEC"))
-    if pd.isna(latest):
+    guess = guess_period_end(normalise("Episodes", episodes.frame))
+    if guess is None:
         raise UsageError("Give --period-end YYYY-MM-DD: no date in the episodes file parses.")
-    year = latest.year if latest.month <= 3 else latest.year + 1
-    return dt.date(year, 3, 31)
+    return guess
 
 
 def cmd_load(args) -> int:
@@ -105,20 +116,28 @@ def cmd_load(args) -> int:
         return 0
     validated = result.validated
     print(f"Loaded {args.path} for {result.la_code}, period end {period_end:%d/%m/%Y} "
-          f"(collection year {validated.year}) as load {result.load_id}.")
-    _print_summary(validated, result.warnings)
+          f"(collection year {validated.year}, validated with the {validated.rule_set} rules) "
+          f"as load {result.load_id}.")
+    _print_summary(validated, list(result.warnings) + list(validated.warnings))
     print(f"Rejects report: {result.reports['html']} and {result.reports['csv']}")
     return 0
 
 
 def cmd_load_sample(args) -> int:
-    """Load every extract listed in sample_data/extracts.toml (the bundled synthetic LA)."""
+    """Load every extract listed in a manifest (default sample_data/extracts.toml, the bundled
+    synthetic LA; `cpd synth --years N` writes one too), oldest first."""
     manifest = Path(args.manifest)
-    entries = tomllib.loads(manifest.read_text())["extract"]
-    for entry in entries:
-        sub = argparse.Namespace(path=str(manifest.parent / entry["path"]),
-                                 period_end=str(entry["period_end"]), la=None)
-        cmd_load(sub)
+    try:
+        entries = tomllib.loads(manifest.read_text(encoding="utf-8"))["extract"]
+        extracts = [(manifest.parent / str(e["path"]), str(e["period_end"])) for e in entries]
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise UsageError(f"cannot read the manifest {manifest} ({reason}).") from None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+        raise UsageError(f"{manifest} is not a manifest of extracts: it needs [[extract]] "
+                         f"tables with path and period_end ({err}).") from None
+    for path, period_end in extracts:
+        cmd_load(argparse.Namespace(path=str(path), period_end=period_end, la=args.la))
     return 0
 
 
@@ -126,6 +145,12 @@ def cmd_loads(args) -> int:
     from etl.load import load_log
 
     loads = load_log()
+    if args.la:
+        try:
+            code = parse_la_code(args.la)
+        except ConfigError as err:
+            raise UsageError(f"--la {err}") from None
+        loads = [entry for entry in loads if entry["la_code"] == code]
     if args.format == "json":
         print(json.dumps({"loads": loads}, indent=2))
         return 0
@@ -144,13 +169,10 @@ def cmd_loads(args) -> int:
 def cmd_indicators(args) -> int:
     from etl.indicators.engine import EngineError, compute
     from etl.indicators.export import to_csv
-    from etl.warehouse.publish import connect_current
 
-    con = connect_current()
-    if con is None:
-        raise UsageError("nothing is loaded yet: load an extract with `cpd load` first.")
+    con, la_code = _reading(args)
     try:
-        result = compute(con, load_config(),
+        result = compute(con, config_for(la_code),
                          period_end_arg(args.period_end) if args.period_end else None,
                          args.breakdown, args.suppress)
     except EngineError as err:
@@ -196,13 +218,16 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-sample", help="load the bundled synthetic LA's extracts")
     p.add_argument("--manifest", default=str(settings.PROJECT_ROOT / "sample_data" /
                                              "extracts.toml"))
+    p.add_argument("--la", help="ONS code of the LA (default: the configured LA)")
     p.set_defaults(func=cmd_load_sample)
 
     p = sub.add_parser("loads", help="list the loads in the current warehouse")
+    p.add_argument("--la", help="only this LA's loads (ONS code)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_loads)
 
     p = sub.add_parser("indicators", help="compute the indicator catalogue for a loaded period")
+    p.add_argument("--la", help="ONS code of the LA (default: the only LA loaded)")
     p.add_argument("--period-end", help="YYYY-MM-DD (default: the latest loaded)")
     p.add_argument("--breakdown", help="team, social_worker, service_area, age_band, sex, "
                                        "ethnic_group, uasc, legal_status_group, "

@@ -1,4 +1,12 @@
-"""The LA configuration (TOML): name, ONS code, 0-17 population by year, targets, benchmarks."""
+"""LA configuration (TOML), one file per council: name, ONS code, 0-17 population by year,
+targets and benchmarks.
+
+A regional alliance loads several councils into one warehouse, so a configuration is found by
+the LA's code: the default LA's file (`CPD_LA_CONFIG`), then every `*.toml` in the
+configuration folders (`CPD_LA_CONFIG_DIR`) whose `[la] code` matches. A council loaded with
+no file of its own still works: it gets its ONS name, the shipped England benchmarks and the
+catalogue's default targets, and no rate per 10,000 until a population is configured.
+"""
 from __future__ import annotations
 
 import re
@@ -12,6 +20,7 @@ from etl import settings
 # ONS codes of English upper-tier authorities: unitaries, metropolitan and London boroughs,
 # counties (E06, E08, E09, E10), as used by DfE.
 LA_CODE = re.compile(r"E(06|08|09|10)[0-9]{6}")
+ENGLAND = Path(__file__).with_name("england.toml")
 
 
 class ConfigError(Exception):
@@ -25,25 +34,115 @@ class LAConfig:
     region: str = ""
     population: dict[int, int] = field(default_factory=dict)
     raw: dict = field(default_factory=dict)  # targets and benchmarks, read by the indicators
+    source: Path | None = None  # the la.toml it came from; None for a council not configured
 
 
-@lru_cache(maxsize=8)
+def parse_la_code(text: str) -> str:
+    """An LA code as given on a command line or in a URL, checked and upper-cased."""
+    code = str(text).strip().upper()
+    if not LA_CODE.fullmatch(code):
+        raise ConfigError(f"{str(text)[:40]!r} is not an upper-tier LA's ONS code (E06, E08, "
+                          "E09 or E10 followed by six digits, e.g. E06000015).")
+    return code
+
+
+@lru_cache(maxsize=1)
+def _england() -> dict:
+    return tomllib.loads(ENGLAND.read_text(encoding="utf-8"))
+
+
+def _with_england(data: dict) -> dict:
+    """The council's own benchmarks laid over the shipped England ones."""
+    merged = {name: dict(comparators) for name, comparators in
+              _england().get("benchmarks", {}).items()}
+    for name, comparators in data.get("benchmarks", {}).items():
+        merged.setdefault(name, {}).update(comparators)
+    return {**data, "benchmarks": merged}
+
+
+@lru_cache(maxsize=64)
 def _read(path: Path) -> LAConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"LA configuration {path} not found. Set CPD_LA_CONFIG to the "
                           "council's la.toml.") from None
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"LA configuration {path} is not valid TOML: {err}") from None
     la = data.get("la", {})
-    if not LA_CODE.fullmatch(str(la.get("code", ""))):
+    if not isinstance(la, dict) or not LA_CODE.fullmatch(str(la.get("code", ""))):
         raise ConfigError(f"{path}: [la] code must be an ONS code like E06000015, "
-                          f"not {la.get('code')!r}")
-    population = {int(year): int(n) for year, n in data.get("population", {}).items()}
-    return LAConfig(la.get("name", la["code"]), la["code"], la.get("region", ""), population,
-                    data)
+                          f"not {la.get('code') if isinstance(la, dict) else la!r}")
+    try:
+        population = {int(year): int(n) for year, n in data.get("population", {}).items()}
+    except (TypeError, ValueError, AttributeError):
+        raise ConfigError(f"{path}: [population] must map years to whole numbers, "
+                          "e.g. 2025 = 61800") from None
+    return LAConfig(str(la.get("name", la["code"])), la["code"], str(la.get("region", "")),
+                    population, _with_england(data), path)
 
 
 def load_config(path: Path | None = None) -> LAConfig:
+    """The default LA's configuration (`CPD_LA_CONFIG`), or the file named."""
     return _read(Path(path or settings.la_config_path()).resolve())
+
+
+def default_code() -> str:
+    return load_config().code
+
+
+def _configured() -> dict[str, Path]:
+    """{LA code: la.toml} over the configuration folders; files that are not LA
+    configurations are passed over (they may be other TOML)."""
+    found: dict[str, Path] = {}
+    for folder in settings.la_config_dirs():
+        for path in sorted(folder.glob("**/*.toml")) if folder.is_dir() else []:
+            try:
+                la = tomllib.loads(path.read_text(encoding="utf-8")).get("la", {})
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+            code = str(la.get("code", "")).upper() if isinstance(la, dict) else ""
+            if LA_CODE.fullmatch(code):
+                found.setdefault(code, path)
+    return found
+
+
+def ons_name(code: str) -> str | None:
+    """The council's name in the ONS 2021 lookup (upper tier), or None for a code it lacks."""
+    import qlacref_authorities
+
+    for record in qlacref_authorities.records:
+        if record["UTLA21CD"] == code:
+            return record["UTLA21NM"]
+    return None
+
+
+def config_for(code: str) -> LAConfig:
+    """The configuration of the LA with this code (see the module's docstring)."""
+    default = load_config()
+    if code == default.code:
+        return default
+    path = _configured().get(code)
+    if path is not None:
+        return _read(path.resolve())
+    return LAConfig(ons_name(code) or code, code, raw=_with_england({}))
+
+
+def resolve_la(requested: str | None, loaded: list[str]) -> str:
+    """Which LA a command reads: the one asked for (it must be loaded), else the only one
+    loaded. With several loaded and none asked for, the caller must choose."""
+    if requested:
+        code = parse_la_code(requested)
+        if loaded and code not in loaded:
+            raise ConfigError(f"nothing is loaded for {code}; loaded: {_named(loaded)}.")
+        return code
+    if len(loaded) == 1:
+        return loaded[0]
+    if not loaded:
+        raise ConfigError("nothing is loaded yet: load an extract with `cpd load` first.")
+    raise ConfigError(f"{len(loaded)} LAs are loaded ({_named(loaded)}): choose one with "
+                      "--la CODE.")
+
+
+def _named(codes: list[str]) -> str:
+    return ", ".join(f"{c} {config_for(c).name}" for c in codes)

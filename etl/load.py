@@ -76,6 +76,10 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
     print_ = fingerprint(la_code, period_end, checksums)
 
     with publish.load_lock():
+        # whatever a killed load left behind goes first, and a published load whose report
+        # never made it into place gets it now
+        publish.clear_leftovers()
+        report.restore_missing()
         existing = _already_loaded(la_code, period_end, print_)
         if existing:
             log.info("extract already loaded as %s; nothing changed", existing)
@@ -98,10 +102,10 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        reports = report.write_reports(
-            validated.rejects, settings.data_dir() / "reports" / load_id,
-            f"Rejects for {path.name}, period end {period_end:%d/%m/%Y}")
         publish.publish(building, load_id)
+        # the report only once the load is published, and only ever complete under its id
+        reports = report.publish_reports(validated.rejects, publish.reports_dir(), load_id,
+                                         report.load_title(str(path), period_end))
     log.info("published load %s", load_id)
     return LoadResult(load_id, la_code, period_end, False, validated, tuple(extract.warnings),
                       reports)
@@ -109,13 +113,11 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
 
 def _record(con, load_id, la_code, period_end, path, print_, extract, validated) -> None:
     rejects = validated.rejects
-    errors = rejects[rejects["severity"] == "error"]
-    rejected_by_table = errors.groupby("table_name")["row_number"].nunique().to_dict()
+    kept_out = validated.rows_kept_out
     files = pd.DataFrame([
         {"load_id": load_id, "table_name": name, "file": tf.path.name, "sha256": tf.sha256,
          "encoding": tf.encoding, "rows_read": validated.rows_read[name],
-         "rows_loaded": validated.rows_loaded[name],
-         "rows_rejected": int(rejected_by_table.get(name, 0))}
+         "rows_loaded": validated.rows_loaded[name], "rows_rejected": kept_out[name]}
         for name, tf in sorted(extract.files.items())])
     con.register("incoming_files", files)
     con.execute("INSERT INTO load_files SELECT * FROM incoming_files")
@@ -123,16 +125,21 @@ def _record(con, load_id, la_code, period_end, path, print_, extract, validated)
     tagged = rejects[REJECT_COLUMNS].assign(load_id=load_id, la_code=la_code,
                                              period_end=period_end)
     con.register("incoming_rejects", tagged)
-    con.execute("INSERT INTO rejects SELECT load_id, la_code, period_end::DATE, file, "
-                "table_name, row_number, child, column_name, value, rule, message, severity "
-                "FROM incoming_rejects")
+    con.execute("INSERT INTO rejects BY NAME SELECT load_id, la_code, period_end::DATE AS period_end, file, "
+                "table_name, row_number, child, column_name, value, rule, message, severity, "
+                "action FROM incoming_rejects")
     con.unregister("incoming_rejects")
     con.execute(
-        "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)",
-        [load_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), la_code, period_end, validated.year, str(path), print_,
-         int(files["rows_read"].sum()), int(files["rows_loaded"].sum()),
-         int(files["rows_rejected"].sum()), int((rejects["severity"] == "warning").sum()),
-         _user(), code_version()])
+        "INSERT INTO load_log BY NAME SELECT ? AS load_id, ? AS loaded_at, ? AS la_code, "
+        "? AS period_end, ? AS collection_year, ? AS source, ? AS fingerprint, "
+        "'active' AS status, ? AS rows_read, ? AS rows_loaded, ? AS rows_rejected, "
+        "? AS warnings, ? AS loaded_by, ? AS code_version, ? AS values_blanked, "
+        "? AS rule_set, ? AS notes",
+        [load_id, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), la_code, period_end,
+         validated.year, str(path), print_, int(files["rows_read"].sum()),
+         int(files["rows_loaded"].sum()), int(files["rows_rejected"].sum()),
+         int((rejects["severity"] == "warning").sum()), _user(), code_version(),
+         validated.values_blanked, validated.rule_set, "; ".join(validated.notes) or None])
 
 
 def _user() -> str:

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,16 @@ class Extract:
 
 
 def max_file_bytes() -> int:
-    return int(float(os.environ.get("CPD_MAX_FILE_MB", DEFAULT_MAX_FILE_MB)) * 1024 * 1024)
+    value = os.environ.get("CPD_MAX_FILE_MB", str(DEFAULT_MAX_FILE_MB))
+    try:
+        limit = float(value)
+    except ValueError:
+        limit = float("nan")
+    if not 0 < limit < 1024 * 1024:  # also refuses nan
+        raise ExtractError(f"CPD_MAX_FILE_MB is {value[:40]!r}, not a number of megabytes. Set "
+                           f"it to the largest file to accept (default {DEFAULT_MAX_FILE_MB}), "
+                           "or unset it.")
+    return int(limit * 1024 * 1024)
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
@@ -90,10 +100,28 @@ def _header_problem(name: str, header: list[str]) -> str | None:
         return (f"{name} has a single column ({line[:60]!r}), so it is not a 903 CSV file. "
                 "Export the table again as comma-separated values.")
     names = [h.strip().upper() for h in header]
-    dupes = sorted({n for n in names if names.count(n) > 1 and n})
+    dupes = sorted(n for n, count in Counter(names).items() if count > 1 and n)
     if dupes:
         return f"{name} has the column {', '.join(dupes)} more than once. Remove the copies."
     return None
+
+
+def _check_quotes_closed(name: str, text: str, rows: list[list[str]]) -> None:
+    """A quote opened and never closed swallows the rest of the file into one cell, silently:
+    refuse it, naming the row."""
+    last = rows[-1][-1] if rows and rows[-1] else ""
+    if "\n" not in last and "\r" not in last:
+        return
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as err:
+        if "unexpected end of data" in str(err):
+            lines = last.count("\n") or last.count("\r")
+            raise ExtractError(
+                f"{name}: a quote (\") opened in row {len(rows) + 1} is never closed, so the "
+                f"{lines:,} line(s) after it read as a single value. Remove the stray quote, or "
+                "double any quote inside a value (\"\"), and export the file again.") from None
 
 
 def read_file(path: Path) -> TableFile | None:
@@ -108,6 +136,9 @@ def read_file(path: Path) -> TableFile | None:
             "CPD_MAX_FILE_MB to a larger limit and load again.")
     raw = path.read_bytes()
     text, encoding = _decode(path, raw)
+    # One cell may be as long as the file (a pasted document, a quote left open): it is read,
+    # and the rules deal with the value, rather than csv's 128 KB limit refusing the file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -115,6 +146,7 @@ def read_file(path: Path) -> TableFile | None:
     except csv.Error as err:
         raise ExtractError(f"{path.name} is not valid CSV ({err}). Export it again as CSV.") \
             from None
+    _check_quotes_closed(path.name, text, rows)
     problem = _header_problem(path.name, header)
     if problem:
         raise ExtractError(problem)
@@ -149,17 +181,42 @@ def read_file(path: Path) -> TableFile | None:
                      extras, bad_rows)
 
 
+def _shown(path: Path) -> str:
+    """A path as a message shows it: whole unless absurdly long."""
+    text = str(path)
+    return text if len(text) <= 200 else f"{text[:120]}...{text[-60:]} ({len(text):,} characters)"
+
+
+def _candidates(path: Path) -> list[Path]:
+    """The CSV files of an extract folder, or the one file given."""
+    try:
+        if path.is_dir():
+            return sorted(p for p in path.iterdir()
+                          if p.suffix.lower() == ".csv" and p.is_file())
+        if path.is_file():
+            return [path]
+        exists = path.exists() or path.is_symlink()
+    except OSError as err:
+        raise ExtractError(f"{_shown(path)} cannot be opened ({err.strerror}). Give the folder "
+                           "that holds the extract's CSV files.") from None
+    if not exists:
+        raise ExtractError(f"{_shown(path)} does not exist. Give the folder that holds the "
+                           "extract's CSV files.")
+    if path.is_symlink():
+        raise ExtractError(f"{_shown(path)} is a symbolic link that leads nowhere (it points at "
+                           "itself or at a file that is gone). Give the folder that holds the "
+                           "extract's CSV files.")
+    raise ExtractError(f"{_shown(path)} is not a folder or a regular file (it is a device, "
+                       "pipe or socket). Give the folder that holds the extract's CSV files.")
+
+
 def read_extract(path: Path) -> Extract:
     """Read every CSV file of an extract folder (or one file). Raises ExtractError when a file
     cannot be read or two files hold the same table."""
     path = Path(path)
-    if not path.exists():
-        raise ExtractError(f"{path} does not exist. Give the folder that holds the extract's "
-                           "CSV files.")
-    candidates = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv") \
-        if path.is_dir() else [path]
+    candidates = _candidates(path)
     if not candidates:
-        raise ExtractError(f"{path} holds no .csv files. Give the folder that holds the "
+        raise ExtractError(f"{_shown(path)} holds no .csv files. Give the folder that holds the "
                            "extract's CSV files.")
     files: dict[str, TableFile] = {}
     warnings: list[str] = []

@@ -19,3 +19,12 @@ def data_dir() -> Path:
 def la_config_path() -> Path:
     """The LA configuration: `CPD_LA_CONFIG`, default the bundled sample LA's."""
     return Path(os.environ.get("CPD_LA_CONFIG", PROJECT_ROOT / "sample_data" / "la.toml"))
+
+
+def la_config_dirs() -> list[Path]:
+    """Folders holding other councils' la.toml files, for an alliance that loads several:
+    `CPD_LA_CONFIG_DIR` (several separated by the path separator), default `<data dir>/la`."""
+    value = os.environ.get("CPD_LA_CONFIG_DIR")
+    if value:
+        return [Path(part).resolve() for part in value.split(os.pathsep) if part]
+    return [data_dir() / "la"]

@@ -2,8 +2,11 @@
 warehouse.
 
 Every table is normalised, then validated lazily so every failure is found in one pass.
-Failure cases become reject rows (file, row, child, column, value, rule, message, severity);
-rows with an error are quarantined, rows with only warnings load.
+Failure cases become reject rows (file, row, child, column, value, rule, message, severity,
+action). A bad value costs that value, not the child (ssda903.md, "Bad input"): an error on a
+value that is not part of the row's identity blanks the value and keeps the row ("value
+blanked"); an error on its identity, or a row that contradicts itself or another row, keeps
+the whole row out ("row kept out"); warnings change nothing ("reported only").
 """
 from __future__ import annotations
 
@@ -13,14 +16,18 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from etl.read import Extract
-from schemas.codes import collection_year
+from etl.period import fit_warning
+from etl.read import Extract, ExtractError
+from schemas.codes import (FIRST_YEAR, OLDEST_READABLE, collection_year, latest_readable,
+                           readable, rule_set)
 from schemas.cross_record import Context
 from schemas.rules import RULES
 from schemas.ssda903 import normalise, schema_for
+from schemas.tables import TABLES
 
 REJECT_COLUMNS = ["file", "table_name", "row_number", "child", "column_name", "value", "rule",
-                  "message", "severity"]
+                  "message", "severity", "action"]
+BLANKED, KEPT_OUT, REPORTED = "value blanked", "row kept out", "reported only"
 
 
 @dataclass
@@ -30,6 +37,9 @@ class Validated:
     tables: dict[str, pd.DataFrame]  # rows that passed, normalised text, index = file row
     rejects: pd.DataFrame  # REJECT_COLUMNS
     rows_read: dict[str, int]
+    rule_set: str = ""  # the collection year whose rules were applied
+    notes: tuple[str, ...] = ()  # how it was validated, for the load log
+    warnings: tuple[str, ...] = ()  # for the person loading (the period end may be wrong)
 
     @property
     def rows_loaded(self) -> dict[str, int]:
@@ -38,6 +48,16 @@ class Validated:
     @property
     def errors(self) -> pd.DataFrame:
         return self.rejects[self.rejects["severity"] == "error"]
+
+    @property
+    def rows_kept_out(self) -> dict[str, int]:
+        out = self.rejects[self.rejects["action"] == KEPT_OUT]
+        return {name: int(out.loc[out["table_name"] == name, "row_number"].nunique())
+                for name in self.rows_read}
+
+    @property
+    def values_blanked(self) -> int:
+        return int((self.rejects["action"] == BLANKED).sum())
 
 
 def _failures(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame,
@@ -67,11 +87,50 @@ def _failures(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame
         "rule": cases["check"].to_numpy(),
         "message": cases["check"].map(lambda code: RULES[code].message).to_numpy(),
         "severity": cases["check"].map(lambda code: RULES[code].severity).to_numpy(),
+        "action": None,
     })
 
 
+def _act(table: str, frame: pd.DataFrame, failures: pd.DataFrame
+         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decide what each failure does, and apply it: returns the rows to load (bad values
+    blanked, untrustworthy rows dropped) and the failures with their action."""
+    if failures.empty:
+        return frame, failures
+    identity = TABLES[table].identity
+    error = failures["severity"] == "error"
+    whole_row = error & (failures["rule"].map(lambda code: RULES[code].row)
+                         | failures["column_name"].isin(identity))
+    kept_out = set(failures.loc[whole_row, "row_number"])
+    on_kept_out = failures["row_number"].isin(kept_out)
+    failures = failures.assign(action=REPORTED)
+    failures.loc[error, "action"] = BLANKED
+    failures.loc[on_kept_out & error, "action"] = KEPT_OUT
+    # a failure on a value that is already blank (a required value missing) has nothing to
+    # blank: it is reported, and the value stays not known
+    blank = failures["value"].fillna("").astype(str).str.strip() == ""
+    failures.loc[blank & (failures["action"] == BLANKED), "action"] = REPORTED
+    rows = frame[~frame.index.isin(list(kept_out))].copy()
+    blanked = failures[failures["action"] == BLANKED]
+    for column, group in blanked.groupby("column_name"):
+        if column in rows.columns:
+            rows.loc[rows.index.intersection(group["row_number"]), column] = ""
+    return rows, failures
+
+
 def validate(extract: Extract, period_end: dt.date) -> Validated:
+    """Raises ExtractError for a period end no 903 extract can have."""
     year = collection_year(period_end)
+    if not readable(year):
+        raise ExtractError(
+            f"--period-end {period_end:%Y-%m-%d} falls in collection year {year}, which no "
+            f"903 extract can have: this product reads collection years {OLDEST_READABLE} to "
+            f"{latest_readable()}, with DfE's code lists of each year from {FIRST_YEAR}. "
+            "Check the period end.")
+    rules_year = rule_set(year)
+    notes = () if rules_year == year else (
+        f"collection year {year} is older than the earliest rule set held ({FIRST_YEAR}): "
+        f"validated with {FIRST_YEAR}'s code lists",)
     normalised = {name: normalise(name, tf.frame) for name, tf in extract.files.items()}
     context = Context(period_end, normalised)
     tables, found = {}, []
@@ -84,12 +143,14 @@ def validate(extract: Extract, period_end: dt.date) -> Validated:
              "column_name": None, "value": f"{fields} fields", "rule": "CPD-ROW-SHAPE",
              "message": RULES["CPD-ROW-SHAPE"].message, "severity": "error"}
             for row, fields in table_file.bad_rows], columns=REJECT_COLUMNS)
+        tables[name], failures = _act(name, frame, failures)
+        shape["action"] = KEPT_OUT
         found += [f for f in (failures, shape) if not f.empty]
-        quarantined = set(failures.loc[failures["severity"] == "error", "row_number"])
-        tables[name] = frame[~frame.index.isin(list(quarantined))]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
         columns=REJECT_COLUMNS)
     rejects = rejects.sort_values(["file", "row_number", "rule"], kind="stable",
                                   ignore_index=True)
     rows_read = {name: len(tf.frame) + len(tf.bad_rows) for name, tf in extract.files.items()}
-    return Validated(period_end, year, tables, rejects, rows_read)
+    fit = fit_warning(normalised["Episodes"], period_end) if "Episodes" in normalised else None
+    return Validated(period_end, year, tables, rejects, rows_read, rules_year,
+                     notes, notes + ((fit,) if fit else ()))

@@ -9,7 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-FIRST_YEAR = "2023/24"
+# The earliest collection year whose code lists are held here; an older extract is validated
+# with these lists and its load is marked so (ssda903.md, "Collection years").
+FIRST_YEAR = "2016/17"
+# Period ends outside these years cannot be an SSDA903 extract (the return in its current form
+# began in 2003/04; a period end years ahead is a typing slip).
+OLDEST_READABLE = "2003/04"
+YEARS_AHEAD = 1
 
 ETHNIC = (
     "WBRI WIRI WOTH WIRT WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH "
@@ -49,23 +55,19 @@ PLACE_RESIDENTIAL = ["K1", "K2", "R1", "S1"]
 
 PLACE_PROVIDER = [f"PR{i}" for i in range(6)]
 
-REC = (
-    "X1 E11 E12 E13 E14 E15 E16 E17 E2 E3 E41 E45 E46 E47 E48 E4A E4B E5 E6 E7 E8 E9"
-).split()
 REC_ADOPTED = {"E11", "E12"}
-REC_SGO_CAO = {"E41", "E45", "E46", "E47", "E48"}
-
-REASON_PLACE_CHANGE = (
-    "CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE CUSTOD OTHER"
-).split()
+# Special guardianship: E43 (to former foster carers) and E44 (to other carers) until 2017/18,
+# split by relative or friend into E45-E48 from 2018/19; E41 a child arrangements order.
+REC_SGO_CAO = {"E41", "E43", "E44", "E45", "E46", "E47", "E48"}
 
 REVIEW_CODE = [f"PN{i}" for i in range(8)]
 REVIEW_VIEWS_CONVEYED = {"PN1", "PN2", "PN3", "PN5", "PN6"}
 
 SDQ_REASON = [f"SDQ{i}" for i in range(1, 6)]
 IN_TOUCH = "YES NO DIED REFU NREQ RHOM".split()
-ACTIV = "F1 P1 F2 P2 F4 P4 F5 P5 G4 G5 G6 0".split()
-ACTIV_EET = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
+# Until 2020/21 F3/P3 were training or employment, full- or part-time; from 2021/22 F4/P4
+# (training) and F5/P5 (employment) replace them.
+ACTIV_EET = {"F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5"}
 # Accommodation type and 1 suitable / 2 not suitable; no fixed abode (S) and in custody (X)
 # are never suitable, so S1 and X1 do not exist (DfE rule 133).
 ACCOM = [f"{letter}{n}" for letter in "BCDEGHKRSTUVWXYZ" for n in (1, 2)
@@ -76,8 +78,15 @@ SW_REASON = (
 ).split()
 FLAG = ["0", "1"]
 
+# The lists of 2016/17, the earliest year held. Sources, and what could not be confirmed:
+# tools/NOTES-903.md ("Code lists by collection year").
 _BASE = {
     "SEX": ["1", "2"],
+    "REC": ("X1 E11 E12 E13 E14 E15 E16 E17 E2 E3 E41 E43 E44 E4A E4B E5 E6 E7 E8 E9"
+            .split()),
+    "REASON_PLACE_CHANGE": ("CARPL CLOSE ALLEG STAND APPRR CREQB CREQO CHILD LAREQ PLACE OTHER"
+                            .split()),
+    "ACTIV": "F1 P1 F2 P2 F3 P3 G4 G5 G6 0".split(),
     "PLACE": (
         PLACE_ADOPTION
         + "H5 K1 K2 P1 P2 P3 R1 R2 R3 R5 S1".split()
@@ -91,6 +100,9 @@ _BASE = {
 
 # (year, column, codes added, codes removed) -- DfE's changes, in order.
 _CHANGES = [
+    ("2018/19", "REC", ["E45", "E46", "E47", "E48"], ["E43", "E44"]),
+    ("2018/19", "REASON_PLACE_CHANGE", ["CUSTOD"], []),
+    ("2021/22", "ACTIV", ["F4", "P4", "F5", "P5"], ["F3", "P3"]),
     ("2024/25", "SEX", ["M", "F", "U"], ["1", "2"]),
     ("2024/25", "PLACE", ["K3"], []),
     ("2025/26", "PLACE", ["Z11", "Z12", "Z13", "Z14"], ["H5", "P2", "Z1"]),
@@ -108,12 +120,28 @@ def year_start(year: str) -> int:
     return int(year[:4])
 
 
+def rule_set(year: str) -> str:
+    """The collection year whose code lists validate an extract of `year`: its own, or the
+    earliest held for an older year."""
+    return FIRST_YEAR if year_start(year) < year_start(FIRST_YEAR) else year
+
+
+def latest_readable(today: dt.date | None = None) -> str:
+    start = year_start(collection_year(today or dt.date.today())) + YEARS_AHEAD
+    return f"{start}/{str(start + 1)[-2:]}"
+
+
+def readable(year: str) -> bool:
+    """Whether a collection year can be an extract at all (see OLDEST_READABLE)."""
+    return year_start(OLDEST_READABLE) <= year_start(year) <= year_start(latest_readable())
+
+
 @lru_cache(maxsize=None)
 def codes_for(year: str) -> dict[str, tuple[str, ...]]:
     """Year-varying code lists ({column: codes}) for a collection year; later years keep the
-    latest known list (a year DfE has not yet changed is the one before it)."""
-    if year_start(year) < year_start(FIRST_YEAR):
-        raise ValueError(f"collection year {year} is before {FIRST_YEAR}, the first supported")
+    latest known list (a year DfE has not yet changed is the one before it); years before
+    FIRST_YEAR use its lists."""
+    year = rule_set(year)
     lists = {col: list(codes) for col, codes in _BASE.items()}
     for change_year, col, added, removed in _CHANGES:
         if year_start(change_year) <= year_start(year):

@@ -1,6 +1,6 @@
 """What each column of each table must hold, for the base collection year.
 
-Year differences come from `schemas.codes.codes_for(year)` (SEX and PLACE lists); a column
+Year differences come from `schemas.codes.codes_for(year)` (SEX, PLACE, REC, ACTIV ...); a column
 whose code list varies by year names the list by key (`year_codes="SEX"`). Everything here is
 checked on text, after `normalise`: stray spaces stripped, codes upper-cased, blanks as "".
 """
@@ -74,8 +74,9 @@ COLUMNS: dict[str, dict[str, Col]] = {
     "Episodes": {
         "CHILD": ident(), "DECOM": date(True), "RNE": code(c.RNE, True),
         "LS": code(c.LS, True), "CIN": code(c.CIN, True), "PLACE": year_code("PLACE"),
-        "PLACE_PROVIDER": code(c.PLACE_PROVIDER), "DEC": date(), "REC": code(c.REC),
-        "REASON_PLACE_CHANGE": code(c.REASON_PLACE_CHANGE),
+        "PLACE_PROVIDER": code(c.PLACE_PROVIDER), "DEC": date(),
+        "REC": year_code("REC", required=False),
+        "REASON_PLACE_CHANGE": year_code("REASON_PLACE_CHANGE", required=False),
         "HOME_POST": pattern(POSTCODE), "PL_POST": pattern(POSTCODE), "URN": pattern(URN),
     },
     "Reviews": {
@@ -91,7 +92,7 @@ COLUMNS: dict[str, dict[str, Col]] = {
     },
     "OC3": {
         "CHILD": ident(), "DOB": date(True), "IN_TOUCH": code(c.IN_TOUCH, True),
-        "ACTIV": code(c.ACTIV), "ACCOM": code(c.ACCOM),
+        "ACTIV": year_code("ACTIV", required=False), "ACCOM": code(c.ACCOM),
     },
     "AD1": {
         "CHILD": ident(), "DOB": date(True), "DATE_INT": date(), "DATE_MATCH": date(),

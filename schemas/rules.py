@@ -1,5 +1,6 @@
 """Every validation rule in one place: its code, its message, the column it points at, and
-whether a failure quarantines the row (error) or is only reported (warning).
+what a failure does: blanks the value (error), keeps the whole row out (error on a row's
+identity, or a row that contradicts itself or another), or is only reported (warning).
 
 Codes are DfE's 903 rule codes where one exists (as numbered by the open validator
 `csc-validator-be-903`), so an analyst can look a rejection up in DfE's guidance; rules DfE
@@ -18,17 +19,22 @@ class Rule:
     code: str
     message: str
     column: str | None = None  # the column a dataframe-wide check points at
-    severity: str = "error"  # "error" quarantines the row; "warning" reports it only
+    severity: str = "error"  # "error" acts on the data (below); "warning" reports it only
+    # An error on a value blanks that value and keeps the row, unless the value is part of the
+    # row's identity (`schemas.tables.Table.identity`) or the rule finds a row that contradicts
+    # itself or another row so that it cannot be trusted: then the whole row is kept out.
+    row: bool = False
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
     return {r.code: r for r in rules}
 
 
-def _dfe(code: str, column: str | None = None, severity: str = "error") -> Rule:
+def _dfe(code: str, column: str | None = None, severity: str = "error", row: bool = False
+         ) -> Rule:
     """A DfE rule, with the open validator's message verbatim."""
     entry = DFE_RULES.get(code) or OTHER_YEAR_RULES[code]
-    return Rule(code, entry["message"].strip(), column, severity)
+    return Rule(code, entry["message"].strip(), column, severity, row)
 
 
 # Which DfE rule covers a column's code or format check; columns DfE has no rule for use the
@@ -73,25 +79,33 @@ RULES: dict[str, Rule] = _rules(
     Rule("CPD-RANGE", "outside the allowed range"),
     Rule("CPD-FORMULA", "looks like a spreadsheet formula (starts with = + - @); not loaded, "
          "and shown with a leading ' so it cannot run when the report is opened"),
-    Rule("CPD-ROW-SHAPE", "this row has a different number of fields from the header row"),
-    Rule("CPD-DUPLICATE", "an exact copy of an earlier row in the same file", "CHILD"),
+    Rule("CPD-ROW-SHAPE", "this row has a different number of fields from the header row",
+         row=True),
+    Rule("CPD-DUPLICATE", "an exact copy of an earlier row in the same file", "CHILD",
+         row=True),
     Rule("CPD-KEY", "another row for the same child has the same key (date) with different "
-         "values; neither can be trusted", "CHILD"),
+         "values; neither can be trusted", "CHILD", row=True),
     Rule("CPD-AFTER-PERIOD", "date is after the extract's period end: the row cannot belong to "
          "this period (check --period-end)"),
-    Rule("CPD-NOT-IN-HEADER", "child is not in the Header file", "CHILD"),
-    Rule("CPD-MISSING-END", "missing or away episode ends before it starts", "MIS_END"),
-    Rule("CPD-SW-END", "social worker episode ends before it starts", "SW_DEC"),
+    Rule("CPD-NOT-IN-HEADER", "child is not in the Header file", "CHILD", severity="warning"),
+    Rule("CPD-MISSING-END", "missing or away episode ends before it starts", "MIS_END",
+         row=True),
+    Rule("CPD-SW-END", "social worker episode ends before it starts", "SW_DEC", row=True),
     Rule("CPD-REVIEW-OUTSIDE-CARE", "review date is not within any episode of care in this "
          "extract", "REVIEW", severity="warning"),
     # DfE rules, messages verbatim from the open validator.
     *(_dfe(code) for code in sorted(set(COLUMN_RULES.values())) if code != "SW05STG1"),
     # DfE's own message for SW05STG1 says "began"; the rule checks the date it ended.
     Rule("SW05STG1", "Date social worker episode ended is not a valid date."),
-    *(_dfe(code, "CHILD") for code in NOT_IN_HEADER.values()),
-    *(_dfe(code, "CHILD") for code in ONCE_PER_CHILD.values()),
-    _dfe("142", "DECOM"), _dfe("501", "DECOM"), _dfe("356", "DEC"), _dfe("355", "DEC"),
-    _dfe("148", "REC"), _dfe("302", "DECOM"), _dfe("386", "REC"), _dfe("574", "MIS_START"),
+    # A row whose child has no Header row is kept: the child is still looked after, with
+    # details the Header would give shown as not known.
+    *(_dfe(code, "CHILD", "warning") for code in NOT_IN_HEADER.values()),
+    # Rows that contradict another row, or themselves, so that neither can be trusted.
+    *(_dfe(code, "CHILD", row=True) for code in ONCE_PER_CHILD.values()),
+    _dfe("142", "DECOM", row=True), _dfe("501", "DECOM", row=True),
+    _dfe("356", "DEC", row=True), _dfe("355", "DEC", row=True),
+    _dfe("302", "DECOM", row=True), _dfe("574", "MIS_START", row=True),
+    _dfe("148", "REC"), _dfe("386", "REC"),
     _dfe("213", "PLACE_PROVIDER"), _dfe("526", "PLACE_PROVIDER"),
     _dfe("527", "PLACE_PROVIDER"), _dfe("528", "PLACE_PROVIDER"),
     _dfe("529", "PLACE_PROVIDER"), _dfe("530", "PLACE_PROVIDER"),

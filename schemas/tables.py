@@ -17,6 +17,12 @@ class Table:
     local: bool = False  # a local extract, not part of the 903
     key: tuple[str, ...] = ()  # what makes a row unique (duplicates are rejected)
 
+    @property
+    def identity(self) -> frozenset[str]:
+        """The columns that say which row this is: the child and the row's own date. A bad
+        value anywhere else is blanked and the row kept (ssda903.md, "Bad input")."""
+        return frozenset(("CHILD",) + self.key)
+
 
 TABLES: dict[str, Table] = {
     t.name: t

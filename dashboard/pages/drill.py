@@ -17,7 +17,8 @@ LEVELS = [("service_area", "Service area"), ("team", "Team"), ("social_worker", 
 
 
 def crumbs(view: View, indicator_id: str, sw: str | None) -> html.Nav:
-    base = {"indicator": indicator_id, "period": view.filters.get("period")}
+    base = {"indicator": indicator_id, "la": view.filters.get("la"),
+            "period": view.filters.get("period")}
     trail = [link("Council", "/drill", base)]
     if view.area:
         trail.append(link(view.area, "/drill", {**base, "area": view.area}))
@@ -32,10 +33,11 @@ def crumbs(view: View, indicator_id: str, sw: str | None) -> html.Nav:
 
 
 def level_rows(view: View, entry, level: str, sw_team: dict) -> list[dict]:
-    rows = [r for r in access.indicators(view.user, view.period, level)["indicators"]
-            if r["id"] == entry.id]
+    rows = [r for r in access.indicators(view.user, view.la, view.period, level)[
+        "indicators"] if r["id"] == entry.id]
     if level == "team" and view.area:
-        in_area = set(access.teams(view.period).query("service_area == @view.area")["team"])
+        teams = access.teams(view.la, view.period)
+        in_area = set(teams.loc[teams["service_area"] == view.area, "team"])
         rows = [r for r in rows if r["group"] in in_area]
     if level == "social_worker" and view.team:
         rows = [r for r in rows if sw_team.get(r["group"]) == view.team]
@@ -66,11 +68,12 @@ def layout(view: View) -> list:
     level, label = LEVELS[1] if view.area else LEVELS[0]
     if view.team:
         level, label = LEVELS[2]
-    sw_team = access.social_worker_teams(view.period) if level == "social_worker" else {}
+    sw_team = access.social_worker_teams(view.la, view.period) \
+        if level == "social_worker" else {}
     if not sw:
         rows = level_rows(view, entry, level, sw_team)
-        base = {"indicator": entry.id, "period": view.filters.get("period"), "area": view.area,
-                "team": view.team}
+        base = {"indicator": entry.id, "la": view.filters.get("la"),
+                "period": view.filters.get("period"), "area": view.area, "team": view.team}
         next_key = {"service_area": "area", "team": "team", "social_worker": "sw"}[level]
         content.append(table(
             f"{entry.title} by {label.lower()}", [label, "Value", "Numerator", "Denominator"],
@@ -83,7 +86,7 @@ def layout(view: View) -> list:
 def children_section(view: View, entry, sw: str | None) -> list:
     where = {"service_area": view.area, "team": view.team, "social_worker": sw}
     try:
-        frame = access.child_list(view.user, entry.id, view.period, where)
+        frame = access.child_list(view.user, view.la, entry.id, view.period, where)
     except access.AccessDenied as denied:
         return [html.P(str(denied), className="warning")]
     scope = sw or view.team
@@ -116,9 +119,9 @@ def export(view: View, kind: str) -> dict:
     entry = BY_ID[view.params.get("indicator") or "cla_at_period_end"]
     where = {"service_area": view.area, "team": view.team,
              "social_worker": view.params.get("sw")}
-    frame = neutralise(access.child_list(view.user, entry.id, view.period, where,
+    frame = neutralise(access.child_list(view.user, view.la, entry.id, view.period, where,
                                          purpose=f"export {kind}"))
-    name = f"{entry.id}-{view.period:%Y-%m-%d}"
+    name = f"{entry.id}-{view.la}-{view.period:%Y-%m-%d}"
     if kind == "csv":
         return dcc.send_string(frame.to_csv(index=False), f"{name}.csv")
     buffer = io.BytesIO()

@@ -45,8 +45,8 @@ def layout(view: View, indicator_id: str) -> list:
     entry = BY_ID.get(indicator_id)
     if entry is None:
         return [html.H1("Page not found"), html.P(f"There is no indicator {indicator_id}.")]
-    row = access.figures_for(view.user, view.period, view.group).get(indicator_id)
-    trend = access.history(view.user, view.group).get(indicator_id, [])
+    row = access.figures_for(view.user, view.la, view.period, view.group).get(indicator_id)
+    trend = access.history(view.user, view.la, view.group).get(indicator_id, [])
     if row is None:
         return [html.H1(entry.title), html.P(f"No children in scope for this measure in "
                                             f"{view.scope}.")]
@@ -100,7 +100,7 @@ def breakdown_section(view: View, entry, row) -> list:
     if entry.unit == "rate":
         return [html.H2("Breakdowns"), html.P("A rate per 10,000 children cannot be broken "
                                               "down: there are no population figures by group.")]
-    every = access.indicators(view.user, view.period, chosen)["indicators"]
+    every = access.indicators(view.user, view.la, view.period, chosen)["indicators"]
     rows = [r for r in every if r["id"] == entry.id]
     if view.group and chosen != view.group[0]:
         note = html.P(f"Breakdowns are for the whole council, not only {view.scope}.",
@@ -130,9 +130,9 @@ def breakdown_section(view: View, entry, row) -> list:
 
 
 def funnel_section(view: View, entry, row) -> list:
-    teams = [r for r in access.indicators(view.user, view.period, "team")["indicators"]
-             if r["id"] == entry.id]
-    overall = access.figures_for(view.user, view.period).get(entry.id)
+    teams = [r for r in access.indicators(view.user, view.la, view.period, "team")[
+        "indicators"] if r["id"] == entry.id]
+    overall = access.figures_for(view.user, view.la, view.period).get(entry.id)
     if not overall or not isinstance(overall["value"], (int, float)):
         return []
     la_rate = overall["value"]

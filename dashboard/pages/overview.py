@@ -44,8 +44,8 @@ def card(view: View, title: str, text: str, href: str, ids: list[str], rows: dic
 
 
 def layout(view: View) -> list:
-    rows = access.figures_for(view.user, view.period, view.group)
-    history = access.history(view.user, view.group)
+    rows = access.figures_for(view.user, view.la, view.period, view.group)
+    history = access.history(view.user, view.la, view.group)
     context = [html.Div([html.Span(BY_ID[i].title, className="context-label"),
                          html.Span(fmt(rows[i]["value"], rows[i]["unit"]) if i in rows
                                    else "none", className="context-value")],

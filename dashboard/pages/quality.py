@@ -1,38 +1,144 @@
-"""The data-quality page: the loads, and the rows each rule kept out or flagged, with what
-each rule means."""
+"""The data-quality page: what each load of the council shown found, by rule, and what was done
+to each problem (the row kept out, the value blanked, or only reported); the loads with their
+counts and the trend across period ends. Counts only, for every role; analysts also get a
+link to each load's rejects report (child ids and values), served by the app (app.py)."""
 from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
 
 from dash import html
 
-from dashboard import access
-from dashboard.components import fmt_date, table
+from dashboard import access, figures
+from dashboard.components import fmt_date, link, table
 from dashboard.view import View
+
+NOT_RECORDED = access.NOT_RECORDED
+
+
+def chosen_load(loads: list[dict], period: dt.date | None, requested: str | None
+                ) -> dict | None:
+    """The load whose problems are shown: the one the URL names (if it is one of this
+    council's), else the active load of the chosen period end."""
+    for load in loads:
+        if requested and load["load_id"] == requested:
+            return load
+    for load in loads:
+        if load["status"] == "active" and load["period_end"] == period:
+            return load
+    return None
+
+
+def done(load: dict) -> dict[str, int | str]:
+    """How many rows were kept out, and how many problems blanked a value or were only
+    reported. A load made before actions were recorded says so rather than showing 0."""
+    old = load["not_recorded"] > 0
+    return {"row kept out": load["rows_rejected"],
+            "value blanked": NOT_RECORDED if old else load["blanked"],
+            "reported only": NOT_RECORDED if old else load["reported"]}
+
+
+def count(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def summary(load: dict) -> str:
+    actions = done(load)
+    if actions["value blanked"] == NOT_RECORDED:
+        return (f"{load['problems']:,} problem(s) found; {count(actions['row kept out'])} "
+                "row(s) kept out of every figure. This load was made before what was done to "
+                "each problem was recorded.")
+    return (f"{load['problems']:,} problem(s) found: {count(actions['row kept out'])} row(s) "
+            f"kept out of every figure, {count(actions['value blanked'])} value(s) blanked "
+            f"(the rest of the row used), {count(actions['reported only'])} reported only "
+            "(used as they are).")
+
+
+def report_links(view: View, load: dict) -> list:
+    """Links to a load's rejects report, for analysts only: it names children and values."""
+    if view.user.role not in access.REPORT_ROLES:
+        return []
+    quoted = urllib.parse.quote(load["load_id"], safe="")
+    when = f"the load at {fmt_date(load['period_end'])} made {load['loaded_at']:%d/%m/%Y %H:%M}"
+    return [html.A(["HTML", html.Span(f" rejects report for {when}", className="visually-hidden")],
+                   href=f"/reports/{quoted}/rejects.html"), " ",
+            html.A(["CSV", html.Span(f" rejects report for {when}", className="visually-hidden")],
+                   href=f"/reports/{quoted}/rejects.csv")]
+
+
+def load_link(view: View, load: dict, latest: dt.date | None):
+    """The load's time, linking to its problems by rule (each load's time is its own)."""
+    query = {"la": view.filters.get("la"), "load": load["load_id"],
+             "period": None if load["period_end"] == latest else load["period_end"].isoformat()}
+    return link(f"{load['loaded_at']:%d/%m/%Y %H:%M}", "/data-quality", query)
+
+
+def trend(loads: list[dict]) -> list[dict]:
+    """The active load of each period end, oldest first."""
+    return sorted((load for load in loads if load["status"] == "active"),
+                  key=lambda load: load["period_end"])
 
 
 def layout(view: View) -> list:
-    quality = access.data_quality()
+    quality = access.data_quality(view.la)
     loads, by_rule = quality["loads"], quality["by_rule"]
-    latest = by_rule[by_rule["period_end"] == view.period] if not by_rule.empty else by_rule
-    errors = int(latest.loc[latest["severity"] == "error", "rows_affected"].sum()) \
-        if not latest.empty else 0
-    warnings = int(latest.loc[latest["severity"] == "warning", "rows_affected"].sum()) \
-        if not latest.empty else 0
-    return [
+    name = access.config(view.la).name
+    load = chosen_load(loads, view.period, view.params.get("load"))
+    analyst = view.user.role in access.REPORT_ROLES
+    content = [
         html.H1("Data quality"),
-        html.P(f"For the extract at {fmt_date(view.period)}: {errors} row(s) broke a rule and "
-               f"were kept out of every figure; {warnings} more were flagged but used. Rule "
-               "codes are DfE's 903 validation rule numbers where DfE has one; CPD- rules are "
-               "this dashboard's own.", className="lead"),
-        html.H2("Problems by rule"),
-        table(f"Problems by rule at {fmt_date(view.period)}",
-              ["Rule", "Kept out or flagged", "Rows", "What it means"],
-              [[r.rule, "Kept out" if r.severity == "error" else "Flagged only",
-                f"{r.rows_affected:,}", r.message] for r in latest.itertuples()]),
-        html.H2("Loads"),
-        table("Every extract loaded, newest first",
-              ["Period end", "Year", "Loaded (UTC)", "Status", "Rows read", "Loaded",
-               "Kept out", "Flagged"],
-              [[fmt_date(r.period_end), r.collection_year, f"{r.loaded_at:%d/%m/%Y %H:%M}",
-                r.status, f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}",
-                f"{r.warnings:,}"] for r in loads.itertuples()]),
+        html.P(f"What each load of {name}'s extracts found. Rule codes are DfE's 903 "
+               "validation rule numbers where DfE has one; CPD- rules are this dashboard's "
+               "own. A problem keeps its row out of every figure when the row cannot be "
+               "trusted, blanks the bad value (the rest of the row is used) otherwise, or is "
+               "only reported.", className="lead"),
     ]
+    if load is None:
+        content.append(html.P(f"No load for the period end {fmt_date(view.period)}."))
+    else:
+        status = "" if load["status"] == "active" else f" ({load['status']}: not in use)"
+        heading = (f"the load at {fmt_date(load['period_end'])} made "
+                   f"{load['loaded_at']:%d/%m/%Y %H:%M}{status}")
+        rules = by_rule.get(load["load_id"], [])
+        content += [
+            html.H2(f"Problems by rule in {heading}"),
+            html.P(summary(load), className="plain"),
+            html.P(f"Rule set: collection year {load['rule_set']}. {load['notes'] or ''}",
+                   className="muted") if load["rule_set"] or load["notes"] else None,
+            table(f"Problems by rule in {heading}",
+                  ["Rule", "What was done", "Problems", "Rows", "What it means"],
+                  [[r["rule"], r["action"], f"{r['problems']:,}", f"{r['rows']:,}",
+                    r["message"]] for r in rules]) if rules else
+            html.P("No problems found.", className="plain"),
+            html.P(["The rejects report lists each problem with its file, row, child, column "
+                    "and value: ", *report_links(view, load), "."], className="plain")
+            if analyst else None,
+        ]
+    periods = trend(loads)
+    if periods:
+        content += [
+            html.H2("Problems per period end"),
+            html.P("The load in use for each period end, oldest first.", className="plain"),
+            figures.bars([fmt_date(p["period_end"]) for p in periods],
+                         [p["problems"] for p in periods], "count",
+                         "Problems found in each period end's load", id="quality-trend"),
+            table("Problems found in each period end's load (the chart's figures)",
+                  ["Period end", "Problems", "Rows kept out", "Values blanked",
+                   "Reported only"],
+                  [[fmt_date(p["period_end"]), f"{p['problems']:,}",
+                    *(count(v) for v in done(p).values())] for p in periods]),
+        ]
+    latest = view.periods[-1] if view.periods else None
+    headers = ["Period end", "Year", "Loaded (UTC)", "Status", "Rows read", "Rows loaded",
+               "Rows kept out", "Values blanked", "Reported only", "Rule set"]
+    content += [
+        html.H2("Loads"),
+        html.P("Follow a load's time to see its problems by rule.", className="plain"),
+        table(f"Every extract loaded for {name}, newest first", headers
+              + (["Rejects report"] if analyst else []),
+              [[fmt_date(r["period_end"]), r["collection_year"], load_link(view, r, latest),
+                r["status"], f"{r['rows_read']:,}", f"{r['rows_loaded']:,}",
+                *(count(v) for v in done(r).values()), r["rule_set"] or NOT_RECORDED]
+               + ([report_links(view, r)] if analyst else []) for r in loads]),
+    ]
+    return content

@@ -56,8 +56,8 @@ def layout(view: View, kind: str, key: str) -> list:
             return [html.H1("Page not found"), html.P(f"There is no outcome {key}.")]
         title, ids, intro = f"Outcome: {outcome}", outcome_indicators(outcome), \
             OUTCOME_TEXT[outcome]
-    rows = access.figures_for(view.user, view.period, view.group)
-    history = access.history(view.user, view.group)
+    rows = access.figures_for(view.user, view.la, view.period, view.group)
+    history = access.history(view.user, view.la, view.group)
     changed = movers(rows, ids)
     return [
         html.H1(title),

@@ -339,10 +339,12 @@ CATALOGUE: list[Indicator] = [
         "family under a special guardianship or child arrangements order.",
         "Children leaving care in the 12 months ending P whose last leaving was through "
         "adoption (E11, E12) or a special guardianship or child arrangements order (E41, "
-        "E45-E48) / children leaving care in the window.", unit="%", polarity="up", target=30,
-        tolerance=5, sql="""
+        "E45-E48; in extracts before 2018/19 DfE's special guardianship codes were E43 and "
+        "E44, and count too) / children leaving care in the window.", unit="%", polarity="up",
+        target=30, tolerance=5, sql="""
         SELECT la_code, period_end, child,
-               (rec IN ('E11', 'E12', 'E41', 'E45', 'E46', 'E47', 'E48'))::INTEGER AS numerator,
+               (rec IN ('E11', 'E12', 'E41', 'E43', 'E44', 'E45', 'E46', 'E47', 'E48'))::INTEGER
+                   AS numerator,
                1 AS denominator
         FROM int_leaving_care""", **_SAFE),
     # --- Healthy: OC2 cohort ---------------------------------------------------------------
@@ -468,9 +470,11 @@ CATALOGUE: list[Indicator] = [
         f"Care leavers in education, employment or training ({_BANDS[band]})",
         f"Care leavers {_BANDS[band]} in education, training or work.",
         f"OC3 rows for care leavers {_BANDS[band]} at P with ACTIV in F1, P1, F2, P2, F4, P4, "
-        "F5, P5 / OC3 rows in the band excluding IN_TOUCH DIED and RHOM.", unit="%",
+        "F5, P5 (in extracts before 2021/22, F3 and P3: training or employment) / OC3 rows in "
+        "the band excluding IN_TOUCH DIED and RHOM.", unit="%",
         polarity="up", target=55, tolerance=5,
-        sql=_oc3(band, "activ IN ('F1', 'P1', 'F2', 'P2', 'F4', 'P4', 'F5', 'P5')"),
+        sql=_oc3(band, "activ IN ('F1', 'P1', 'F2', 'P2', 'F3', 'P3', 'F4', 'P4', 'F5', "
+                       "'P5')"),
         **{**_ADULT, "principles": (5, 7)})
       for band in _BANDS],
     *[Indicator(

@@ -30,6 +30,12 @@ class EngineError(Exception):
     """A request the warehouse cannot answer (no such period, unknown breakdown)."""
 
 
+def loaded_las(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every LA with a loaded period, by ONS code."""
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT la_code FROM int_periods ORDER BY 1").fetchall()]
+
+
 def loaded_periods(con: duckdb.DuckDBPyConnection, la_code: str) -> list[dt.date]:
     rows = con.execute("SELECT period_end FROM int_periods WHERE la_code = ? ORDER BY 1",
                        [la_code]).fetchall()

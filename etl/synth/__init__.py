@@ -71,6 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         default=dt.date(2026, 3, 31),
                         help="without --sample: the annual extract is for the year ending the "
                              "31 March on or before this date (default 2026-03-31)")
+    parser.add_argument("--years", type=int, default=1,
+                        help="without --sample: write this many consecutive annual extracts of "
+                             "one simulated council, ending with --period-end's year, into "
+                             "folders named by collection year (2021-22 ...) with "
+                             "extracts.toml")
 
 
 def run(args) -> int:
@@ -79,12 +84,18 @@ def run(args) -> int:
         scale = parse_scale(args.scale)
         if args.sample:
             extracts = SAMPLE_EXTRACTS
+        elif args.years > 1:  # consecutive annual extracts of one history, a folder each
+            last = last_march_31(args.period_end)
+            extracts = [(f"{last.year - n - 1}-{str(last.year - n)[-2:]}",
+                         dt.date(last.year - n, 3, 31)) for n in reversed(range(args.years))]
         else:
             extracts = [("", last_march_31(args.period_end))]
+        if not 1 <= args.years <= 12:
+            raise SynthError(f"--years {args.years}: give 1 to 12 annual extracts")
         started = time.perf_counter()
         summary = generate(args.out_dir, seed=args.seed, scale=scale, config=config,
                            extracts=extracts, inject_errors=args.sample and not args.clean)
-        if args.sample:
+        if args.sample or args.years > 1:
             write_extracts_toml(args.out_dir, extracts)
     except SynthError as err:
         print(f"cpd synth: {err}", file=sys.stderr)

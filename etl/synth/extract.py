@@ -128,7 +128,28 @@ def tables(world: World, w: Window) -> dict[str, pd.DataFrame]:
                                        world.teams.pep_in_date, cla, cla_start, w.end)
     header_children = np.union1d(np.unique(child), oc3_children)
     out["Header"] = _header(hist, header_children, rows, w)
-    return {name: _ordered(name, df) for name, df in out.items()}
+    return {name: _ordered(name, df) for name, df in _as_of_year(out, w.year).items()}
+
+
+# The simulation speaks today's codes; an older year's extract uses that year's (codes.py).
+_EARLIER_CODE = {
+    "REC": {"E45": "E43", "E46": "E43", "E47": "E44", "E48": "E44"},
+    "REASON_PLACE_CHANGE": {"CUSTOD": "OTHER"},
+    "ACTIV": {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"},
+}
+FIRST_SOCIAL_WORKER_YEAR = "2023/24"  # DfE first collected social worker episodes in 2023/24
+
+
+def _as_of_year(out: dict[str, pd.DataFrame], year: str) -> dict[str, pd.DataFrame]:
+    lists = codes_for(year)
+    for table, frame in out.items():
+        for column, earlier in _EARLIER_CODE.items():
+            if column in frame:
+                old = {new: was for new, was in earlier.items() if new not in lists[column]}
+                frame[column] = frame[column].replace(old)
+    if int(year[:4]) < int(FIRST_SOCIAL_WORKER_YEAR[:4]):
+        out = {name: frame for name, frame in out.items() if name != "SWEpisodes"}
+    return out
 
 
 def _code(prefix: str, values: np.ndarray) -> np.ndarray:

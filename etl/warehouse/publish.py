@@ -7,6 +7,15 @@ it to its final name and only then swaps the `CURRENT` pointer (write a temporar
 serving; readers open the file the pointer names read-only and never see a half-written one.
 Files are never written in place: a DuckDB file open elsewhere would block the writer or serve
 stale pages.
+
+A load killed at any moment leaves at worst a building file, a pointer's temporary file, an
+unpublished warehouse file or a half-written report folder; the next load, holding the load
+lock, clears them (`clear_leftovers`).
+
+The data directory is private: created 0700 (tightened if it is wider), and every file this
+module writes is 0600 whatever the umask. Processes that write there (`cpd`, the dashboard)
+also set `os.umask(0o077)` first, so files DuckDB and SQLite create (WAL, temporary files)
+are private too.
 """
 from __future__ import annotations
 
@@ -30,10 +39,31 @@ class LoadInProgress(Exception):
     """Another process holds the load lock."""
 
 
-def warehouse_dir() -> Path:
-    path = settings.data_dir() / "warehouse"
-    path.mkdir(parents=True, exist_ok=True)
+def _private_dir(path: Path) -> Path:
+    """`path` as a directory only its owner can enter: created 0700, tightened if wider."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        path.chmod(mode & 0o700 | 0o700)
     return path
+
+
+def private_data_dir() -> Path:
+    """The data directory (`CPD_DATA_DIR`), created 0700, or tightened to 0700 if it exists
+    with wider permissions. Everything under it then is out of other users' reach."""
+    return _private_dir(settings.data_dir())
+
+
+def warehouse_dir() -> Path:
+    private_data_dir()
+    return _private_dir(settings.data_dir() / "warehouse")
+
+
+def reports_dir() -> Path:
+    """Where each load's rejects report lives, as `<load_id>/rejects.{csv,html}` (and
+    `cpd validate`'s as `validate-<time>/`)."""
+    private_data_dir()
+    return _private_dir(settings.data_dir() / "reports")
 
 
 def current_path() -> Path | None:
@@ -59,7 +89,9 @@ def connect_current() -> duckdb.DuckDBPyConnection | None:
 def load_lock():
     """One load at a time per data directory; a second is refused at once, not queued."""
     lock_path = warehouse_dir() / ".load.lock"
-    with open(lock_path, "w") as handle:
+    fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    with open(fd, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -77,18 +109,86 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def published_load_ids() -> set[str] | None:
+    """Every load id in the current warehouse's load log (None before the first load)."""
+    con = connect_current()
+    if con is None:
+        return None
+    try:
+        return {row[0] for row in con.execute("SELECT load_id FROM load_log").fetchall()}
+    finally:
+        con.close()
+
+
+def clear_leftovers() -> list[Path]:
+    """Remove what loads killed part-way left behind; returns what was removed.
+
+    Call with the load lock held, so nothing removed can belong to a running load: building
+    files (and their WAL and temporary folders), pointer temporary files, warehouse files
+    never published (their load is not in the current warehouse's load log: every published
+    warehouse has its own load in its log and keeps every earlier one), half-written report
+    folders, and report folders of loads that were never published. `cpd validate`'s report
+    folders (`validate-*`) are kept. Files from before the data directory was private are
+    made private.
+    """
+    folder, reports = warehouse_dir(), reports_dir()
+    loads = published_load_ids() or set()
+    current = current_path()
+    stale = [*folder.glob(BUILDING_PREFIX + "*"), *folder.glob(f".{POINTER}.*"),
+             *reports.glob(BUILDING_PREFIX + "*")]
+    keep = {current.name} if current is not None else set()
+    for published in folder.glob("warehouse-*.duckdb*"):  # with any .wal or .tmp of its own
+        base = published.name[:published.name.index(".duckdb")] + ".duckdb"
+        if base.removeprefix("warehouse-").removesuffix(".duckdb") not in loads \
+                and base not in keep:
+            stale.append(published)
+    for report in reports.iterdir():
+        if (report.is_dir() and not report.is_symlink() and report.name not in loads
+                and not report.name.startswith(("validate-", BUILDING_PREFIX))):
+            stale.append(report)
+    for path in stale:
+        _remove(path)
+    for top in (folder, reports):
+        for root, dirs, files in os.walk(top):
+            for name in dirs:
+                _tighten(Path(root) / name, 0o700)
+            for name in files:
+                _tighten(Path(root) / name, 0o600)
+    return stale
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink() and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:  # a reader's WAL or temporary file came and went
+        pass
+
+
 def start_building() -> Path:
-    """A private copy of the current warehouse (or a new empty file) to change.
+    """A private copy of the current warehouse (or a new empty warehouse) to change, 0600.
 
     Call with the load lock held: any building file left then is from a load that died.
     """
     folder = warehouse_dir()
     for stale in folder.glob(BUILDING_PREFIX + "*"):
-        stale.unlink()
+        _remove(stale)
     building = folder / f"{BUILDING_PREFIX}{os.getpid()}.duckdb"
     current = current_path()
     if current is not None:
-        shutil.copyfile(current, building)
+        fd = os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(fd, "wb") as out, open(current, "rb") as source:
+            shutil.copyfileobj(source, out, 1 << 20)
+    else:
+        duckdb.connect(str(building)).close()  # DuckDB will not open an empty file
+    os.chmod(building, 0o600)
     return building
 
 
@@ -97,12 +197,16 @@ def publish(building: Path, name: str) -> Path:
     closed (after CHECKPOINT) before this is called."""
     folder = warehouse_dir()
     final = folder / f"warehouse-{name}.duckdb"
+    os.chmod(building, 0o600)
     with open(building, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(building, final)
     pointer_tmp = folder / f".{POINTER}.{os.getpid()}"
-    pointer_tmp.write_text(final.name + "\n")
-    with open(pointer_tmp, "rb") as handle:
+    fd = os.open(pointer_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with open(fd, "w") as handle:
+        handle.write(final.name + "\n")
+        handle.flush()
         os.fsync(handle.fileno())
     os.replace(pointer_tmp, folder / POINTER)
     _fsync_dir(folder)

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS load_log (
     period_end DATE NOT NULL, collection_year VARCHAR NOT NULL, source VARCHAR NOT NULL,
     fingerprint VARCHAR NOT NULL, status VARCHAR NOT NULL, rows_read INTEGER NOT NULL,
     rows_loaded INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, warnings INTEGER NOT NULL,
-    loaded_by VARCHAR, code_version VARCHAR);
+    loaded_by VARCHAR, code_version VARCHAR, values_blanked INTEGER, rule_set VARCHAR,
+    notes VARCHAR);
 CREATE TABLE IF NOT EXISTS load_files (
     load_id VARCHAR NOT NULL, table_name VARCHAR NOT NULL, file VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL, encoding VARCHAR NOT NULL, rows_read INTEGER NOT NULL,
@@ -32,7 +33,13 @@ CREATE TABLE IF NOT EXISTS rejects (
     load_id VARCHAR NOT NULL, la_code VARCHAR NOT NULL, period_end DATE NOT NULL,
     file VARCHAR NOT NULL, table_name VARCHAR NOT NULL, row_number INTEGER NOT NULL,
     child VARCHAR, column_name VARCHAR, value VARCHAR, rule VARCHAR NOT NULL,
-    message VARCHAR NOT NULL, severity VARCHAR NOT NULL);
+    message VARCHAR NOT NULL, severity VARCHAR NOT NULL, action VARCHAR);
+-- columns added after the first release: a warehouse built before them gains them on its next
+-- load (the load log's old rows read as not known)
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS values_blanked INTEGER;
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS rule_set VARCHAR;
+ALTER TABLE load_log ADD COLUMN IF NOT EXISTS notes VARCHAR;
+ALTER TABLE rejects ADD COLUMN IF NOT EXISTS action VARCHAR;
 """
 
 

@@ -29,14 +29,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A second council for the tests of several LAs side by side: one of the sample's extracts
+# loaded again under another ONS code (a council with no configuration of its own).
+SECOND_LA, SECOND_LA_FOLDER, SECOND_LA_PERIOD = "E06000016", "2025-26", "2026-03-31"
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory):
-    """The bundled sample LA, loaded once for the browser tests."""
+    """The bundled sample LA, loaded once for the browser tests, and one of its extracts
+    loaded again as a second council."""
     folder = tmp_path_factory.mktemp("sample-data")
     env = {**os.environ, "CPD_DATA_DIR": str(folder)}
     subprocess.run([sys.executable, "-m", "etl.cli", "load-sample"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "etl.cli", "load",
+                    str(ROOT / "sample_data" / SECOND_LA_FOLDER), "--period-end",
+                    SECOND_LA_PERIOD, "--la", SECOND_LA], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     return folder
+
+
+@pytest.fixture
+def sample_env(sample_warehouse, monkeypatch):
+    """The sample warehouse as this process's data folder, for tests that call the data
+    layer or the app directly."""
+    monkeypatch.setenv("CPD_DATA_DIR", str(sample_warehouse))
+    monkeypatch.delenv("CPD_DASHBOARD_ROLE", raising=False)
+    return sample_warehouse
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,10 @@ from dashboard.access import AccessDenied, User
 from dashboard.pages import drill
 from dashboard.view import View
 from etl.cli import main
+from etl.config import default_code
 from tests.etl.test_derive import P2, year_2
+
+LA = default_code()
 
 
 @pytest.fixture
@@ -34,30 +37,30 @@ def audit_rows(data_dir):
 def test_members_cannot_reach_children_however_they_ask(warehouse):
     member = User("councillor", "member")
     with pytest.raises(AccessDenied):
-        access.child_list(member, "cla_at_period_end", access.periods()[-1])
-    view = View.from_url(member, "?indicator=cla_at_period_end&team=Fostering+North",
-                         access.periods())
+        access.child_list(member, LA, "cla_at_period_end", access.periods(LA)[-1])
+    view = View.for_request(member, "?indicator=cla_at_period_end&team=Fostering+North")
     with pytest.raises(AccessDenied):
         drill.export(view, "csv")  # a forged export request
     with pytest.raises(AccessDenied):
-        access.indicators(member, None, "social_worker")
+        access.indicators(member, LA, None, "social_worker")
     assert not (warehouse / "audit.sqlite").exists() or audit_rows(warehouse) == []
 
 
 def test_members_see_small_numbers_suppressed_and_managers_do_not(warehouse):
     member, manager = User("councillor", "member"), User("head", "manager")
-    assert access.figures_for(member, access.periods()[-1])["cla_at_period_end"]["value"] == "c"
-    assert access.figures_for(manager, access.periods()[-1])["cla_at_period_end"]["value"] == 5
+    latest = access.periods(LA)[-1]
+    assert access.figures_for(member, LA, latest)["cla_at_period_end"]["value"] == "c"
+    assert access.figures_for(manager, LA, latest)["cla_at_period_end"]["value"] == 5
 
 
 def test_child_list_is_audited_without_identifiers(warehouse):
     manager = User("team manager", "manager")
-    frame = access.child_list(manager, "cla_at_period_end", access.periods()[-1],
+    frame = access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1],
                               {"team": "Fostering North"})
     assert list(frame["Child"]) == ["A"]
     [(user, role, action, what, rows)] = audit_rows(warehouse)
     assert (user, role, action, rows) == ("team manager", "manager", "view", 1)
-    assert json.loads(what) == {"indicator": "cla_at_period_end", "period_end": P2,
+    assert json.loads(what) == {"la": LA, "indicator": "cla_at_period_end", "period_end": P2,
                                 "team": "Fostering North"}
     assert '"A"' not in what
 
@@ -65,13 +68,13 @@ def test_child_list_is_audited_without_identifiers(warehouse):
 def test_a_manager_is_kept_to_their_remit(warehouse):
     manager = User("team manager", "manager", teams=frozenset({"Fostering North"}))
     with pytest.raises(AccessDenied):
-        access.child_list(manager, "cla_at_period_end", access.periods()[-1],
+        access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1],
                           {"team": "Unallocated team"})
-    everyone = access.child_list(manager, "cla_at_period_end", access.periods()[-1])
+    everyone = access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1])
     assert set(everyone["Team"]) == {"Fostering North"}
 
 
 def test_children_cannot_be_filtered_by_anything_but_a_breakdown(warehouse):
     with pytest.raises(AccessDenied):
-        access.child_list(User("a", "analyst"), "cla_at_period_end", access.periods()[-1],
-                          {"child; DROP TABLE x": "1"})
+        access.child_list(User("a", "analyst"), LA, "cla_at_period_end",
+                          access.periods(LA)[-1], {"child; DROP TABLE x": "1"})

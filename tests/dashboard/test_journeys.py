@@ -123,9 +123,60 @@ def test_drill_to_a_team_and_its_children_then_export(page, live_server):
 def test_data_quality_page(page, live_server):
     page.goto(live_server + "/data-quality")
     expect(page.locator("h1")).to_have_text("Data quality")
-    expect(page.get_by_role("table", name=re.compile("Problems by rule"))).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("Every extract loaded"))).to_contain_text(
-        "active")
+    by_rule = page.get_by_role("table", name=re.compile("Problems by rule"))
+    expect(by_rule).to_be_visible()
+    expect(by_rule).to_contain_text("1006")  # the latest extract's injected error
+    expect(by_rule).to_contain_text("value blanked")
+    loads = page.get_by_role("table", name=re.compile("Every extract loaded"))
+    expect(loads).to_contain_text("active")
+    expect(page.get_by_role("table", name=re.compile("each period end's load"))) \
+        .to_be_visible()
+    check_accessibility(page)
+
+    # an earlier load's problems, by following its time in the loads table
+    loads.locator("tbody tr").nth(2).get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile("load=.*"))
+    expect(by_rule).to_contain_text("501")  # 2025/26's overlapping episode
+    expect(by_rule).to_contain_text("row kept out")
+    check_accessibility(page)
+
+    # the analyst's rejects report, served by the app
+    report = page.get_by_role("link", name=re.compile(r"^HTML rejects report")).first
+    href = report.get_attribute("href")
+    response = page.request.get(live_server + href)
+    assert response.status == 200 and response.headers["cache-control"] == "no-store"
+    assert "Problems by rule" in response.text()
+    assert page.request.get(live_server + "/reports/nothing/rejects.html").status == 404
+
+
+def test_switch_council_then_compare_councils(page, live_server):
+    page.goto(live_server + "/")
+    expect(page.locator("h1")).to_contain_text("Corporate parenting scorecard")
+    first = page.locator("#la-name").inner_text()
+    other = choose(page, "Council")
+    expect(page).to_have_url(re.compile("la=E06"))
+    expect(page.locator("#la-name")).not_to_have_text(first)
+    expect(page.locator("#la-name")).to_contain_text(other.strip())
+    assert len(page.get_by_role("navigation", name="Period end").locator("li")
+               .all_inner_texts()) == 1  # one extract loaded for the second council
+    check_accessibility(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Compare councils").click()
+    expect(page.locator("h1")).to_contain_text("Compare councils")
+    table = page.get_by_role("table", name=re.compile("council by council"))
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("#compare-chart")).to_have_attribute("alt", re.compile("^Bar chart: "))
+    check_accessibility(page)
+
+    page.get_by_text("Choose another measure").click()
+    page.get_by_role("link", name="Three or more placements in the year").click()
+    expect(page.locator("h1")).to_have_text(
+        "Compare councils: Three or more placements in the year")
+    page.get_by_role("navigation", name="Period end").get_by_role(
+        "link", name=re.compile(r"1 of 2 councils")).first.click()
+    expect(page.locator(".warning")).to_contain_text("No extract with this period end")
+    expect(table.locator("tbody tr")).to_have_count(1)
     check_accessibility(page)
 
 

@@ -116,8 +116,8 @@ def test_codes_valid_for_the_year(clean, folder):
     assert set(e["RNE"]) <= set(codes.RNE)
     assert set(e["LS"]) <= set(codes.LS)
     assert set(e["CIN"]) <= set(codes.CIN)
-    assert set(e["REC"]) <= set(codes.REC) | {""}
-    assert set(e["REASON_PLACE_CHANGE"]) <= set(codes.REASON_PLACE_CHANGE) | {""}
+    assert set(e["REC"]) <= set(lists["REC"]) | {""}
+    assert set(e["REASON_PLACE_CHANGE"]) <= set(lists["REASON_PLACE_CHANGE"]) | {""}
     assert set(e["PLACE_PROVIDER"]) <= set(codes.PLACE_PROVIDER) | {""}
     temp = e["PLACE"].isin(codes.PLACE_TEMPORARY)
     assert (e.loc[temp, "PLACE_PROVIDER"] == "").all() and (e.loc[temp, "URN"] == "").all()
@@ -129,7 +129,7 @@ def test_codes_valid_for_the_year(clean, folder):
     assert sw["SW_ID"].str.fullmatch(r"SW\d{5}").all()
     oc3 = table(clean, folder, "OC3")
     assert set(oc3["IN_TOUCH"]) <= set(codes.IN_TOUCH)
-    assert set(oc3["ACTIV"]) <= set(codes.ACTIV)
+    assert set(oc3["ACTIV"]) <= set(lists["ACTIV"])
     assert set(oc3["ACCOM"]) <= set(codes.ACCOM)
 
 

@@ -49,8 +49,12 @@ def test_year_differences_build_on_the_base():
     assert not {"H5", "P2", "Z1"} & set(y25["PLACE"])
     assert {"Z11", "Z12", "Z13", "Z14"} <= set(y25["PLACE"])
     assert y26 == y25  # a year DfE has not changed keeps the latest lists
-    with pytest.raises(ValueError):
-        codes.codes_for("2022/23")
+    # a year older than the earliest held is validated with the earliest, and says so
+    assert codes.rule_set("2019/20") == "2019/20"
+    assert codes.rule_set("2014/15") == codes.FIRST_YEAR == "2016/17"
+    assert codes.codes_for("2014/15") == codes.codes_for("2016/17")
+    assert codes.readable("2003/04") and not codes.readable("2002/03")
+    assert not codes.readable(codes.collection_year(dt.date.today().replace(year=dt.date.today().year + 3)))
 
 
 def test_files_are_recognised_by_their_columns_in_any_order_and_case():

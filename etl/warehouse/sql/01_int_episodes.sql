@@ -27,9 +27,12 @@ filled AS (
     QUALIFY row_number() OVER (PARTITION BY x.la_code, x.period_end, e.child, e.decom
                                ORDER BY e.period_end DESC) = 1
 ),
+-- A value blanked at validation is not known (NULL): an episode whose legal status is not
+-- known is not taken for a short break, one whose placement type is not known not for a
+-- temporary placement, so the child still counts as looked after.
 history AS (
-    SELECT *, ls IN ('V3', 'V4') AS short_break,
-           place IN ('T0', 'T1', 'T2', 'T3', 'T4') AS temporary_placement
+    SELECT *, coalesce(ls IN ('V3', 'V4'), false) AS short_break,
+           coalesce(place IN ('T0', 'T1', 'T2', 'T3', 'T4'), false) AS temporary_placement
     FROM (SELECT * FROM own UNION ALL SELECT * FROM filled)
 ),
 -- Periods of care are built from episodes that are not short breaks (DfE leaves short breaks
@@ -37,15 +40,19 @@ history AS (
 care AS (
     SELECT *,
            row_number() OVER w AS history_seq,
-           lag(rec) OVER w AS previous_rec
+           lag(rec) OVER w AS previous_rec,
+           lag(dec) OVER w AS previous_dec,
+           lead(decom) OVER w AS next_decom
     FROM history WHERE NOT short_break
     WINDOW w AS (PARTITION BY la_code, period_end, child ORDER BY decom)
 ),
 periods AS (
     SELECT *,
            -- A period of care starts with RNE S, with the first episode known, or after an
-           -- episode that ended with anything but X1 (the child left care).
-           sum(CASE WHEN rne = 'S' OR history_seq = 1 OR previous_rec <> 'X1' THEN 1 ELSE 0 END)
+           -- episode that ended with anything but X1 (the child left care); where that
+           -- reason is not known, after a gap between the episodes.
+           sum(CASE WHEN rne = 'S' OR history_seq = 1 OR previous_rec <> 'X1'
+                         OR (previous_rec IS NULL AND decom > previous_dec) THEN 1 ELSE 0 END)
                OVER (PARTITION BY la_code, period_end, child ORDER BY decom
                      ROWS UNBOUNDED PRECEDING)::INTEGER AS period_of_care_seq
     FROM care
@@ -64,17 +71,22 @@ placement_marks AS (
 ),
 starts AS (
     SELECT *,
+           -- a new carer (an episode whose RNE is not known is not taken for one)
            NOT temporary_placement
-           AND (rne IN ('S', 'P', 'B') OR period_seq = 1)
+           AND coalesce(rne IN ('S', 'P', 'B') OR period_seq = 1, false)
            AND NOT coalesce(after_temporary AND before_temporary IS NOT DISTINCT FROM
                    {'place': place, 'post': replace(pl_post, ' ', ''), 'urn': urn}, false)
-               AS placement_start
+               AS placement_start,
+           -- the child left care at DEC: REC other than X1 or, where REC is not known, no
+           -- episode starts on DEC
+           dec IS NOT NULL AND coalesce(rec <> 'X1', next_decom IS NULL OR next_decom > dec)
+               AS leaves_care
     FROM placement_marks
 )
 SELECT la_code, period_end, child, source_period_end, source_row, decom, dec, rne, ls, cin,
        place, place_provider, rec, reason_place_change, home_post, pl_post, urn,
        short_break, temporary_placement, history_seq, period_of_care_seq, period_seq,
-       placement_start,
+       placement_start, leaves_care,
        nullif(sum(placement_start::INTEGER) OVER (
            PARTITION BY la_code, period_end, child, period_of_care_seq ORDER BY decom
            ROWS UNBOUNDED PRECEDING), 0)::INTEGER AS placement_seq,
@@ -85,6 +97,7 @@ FROM starts
 UNION ALL BY NAME
 SELECT la_code, period_end, child, source_period_end, source_row, decom, dec, rne, ls, cin,
        place, place_provider, rec, reason_place_change, home_post, pl_post, urn,
-       short_break, temporary_placement, false AS start_unknown
+       short_break, temporary_placement, false AS start_unknown,
+       dec IS NOT NULL AND rec IS DISTINCT FROM 'X1' AS leaves_care
 FROM history WHERE short_break
 ORDER BY la_code, period_end, child, decom;

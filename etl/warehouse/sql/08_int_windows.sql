@@ -13,15 +13,16 @@ FROM int_episodes e JOIN int_periods w USING (la_code, period_end)
 WHERE NOT e.short_break AND e.decom <= e.period_end
   AND (e.dec IS NULL OR e.dec > w.window_start);
 
--- Children leaving care in W: a non-short-break episode with DEC in W and REC other than X1;
--- the last such leaving for a child who left more than once.
+-- Children leaving care in W: a non-short-break episode with DEC in W and REC other than X1
+-- (or not known, with no episode following on: int_episodes.leaves_care); the last such
+-- leaving for a child who left more than once.
 CREATE OR REPLACE TABLE int_leaving_care AS
 SELECT e.la_code, e.period_end, e.child, e.dec AS left_care, e.rec, e.place, h.dob
 FROM int_episodes e
 JOIN int_periods w USING (la_code, period_end)
 LEFT JOIN (SELECT la_code, period_end, child, any_value(dob) AS dob FROM stg_header GROUP BY ALL)
      h USING (la_code, period_end, child)
-WHERE NOT e.short_break AND e.rec <> 'X1'
+WHERE NOT e.short_break AND e.leaves_care
   AND e.dec BETWEEN w.window_start AND e.period_end
 QUALIFY row_number() OVER (PARTITION BY e.la_code, e.period_end, e.child
                            ORDER BY e.dec DESC, e.decom DESC) = 1;
