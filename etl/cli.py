@@ -61,14 +61,17 @@ def _reading(args):
 def _print_summary(validated, warnings) -> None:
     for warning in warnings:
         print(f"warning: {warning}")
+    kept_out = validated.rows_kept_out
     for name in validated.rows_read:
         print(f"  {name:<15} read {validated.rows_read[name]:>7}  "
-              f"loaded {validated.rows_loaded[name]:>7}")
+              f"loaded {validated.rows_loaded[name]:>7}  kept out {kept_out[name]:>6}")
+    if validated.values_blanked:
+        print(f"  {validated.values_blanked:,} bad value(s) blanked; their rows are loaded")
     summary = summary_by_rule(validated.rejects)
     if not summary.empty:
-        print("Problems by rule:")
+        print("Problems by rule (rows, what was done):")
         for row in summary.itertuples():
-            print(f"  {row.rule:<14} {row.severity:<8} {row.rows:>6}  {row.message}")
+            print(f"  {row.rule:<14} {row.rows:>6}  {row.action:<14} {row.message}")
 
 
 def cmd_validate(args) -> int:

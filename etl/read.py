@@ -237,8 +237,10 @@ def read_extract(path: Path) -> Extract:
                 "Keep one of them in the folder.")
         files[name] = table_file
         if table_file.extra_columns:
-            warnings.append(f"{candidate.name}: extra column(s) ignored: "
-                            f"{', '.join(table_file.extra_columns)}")
+            extras = table_file.extra_columns
+            named = ", ".join(e if len(e) <= 40 else f"{e[:37]}..." for e in extras[:20])
+            more = f" and {len(extras) - 20:,} more" if len(extras) > 20 else ""
+            warnings.append(f"{candidate.name}: extra column(s) ignored: {named}{more}")
     return Extract(files, warnings)
 
 

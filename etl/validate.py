@@ -23,6 +23,7 @@ from schemas.codes import (FIRST_YEAR, OLDEST_READABLE, collection_year, latest_
 from schemas.cross_record import Context
 from schemas.rules import RULES
 from schemas.ssda903 import normalise, schema_for
+from schemas.columns import COLUMNS
 from schemas.tables import TABLES
 
 REJECT_COLUMNS = ["file", "table_name", "row_number", "child", "column_name", "value", "rule",
@@ -91,6 +92,29 @@ def _failures(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame
     })
 
 
+def _tidied_dates(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """A warning for each date `normalise` rewrote (24/04/17 read as 24/04/2017)."""
+    found = []
+    for name, spec in COLUMNS[table].items():
+        if spec.kind != "date" or name not in frame:
+            continue
+        changed = frame[name] != raw[name].str.strip().str.upper()
+        if not changed.any():
+            continue
+        rows = frame.index[changed]
+        found.append(pd.DataFrame({
+            "file": file_name, "table_name": table, "row_number": rows,
+            "child": frame.loc[changed, "CHILD"].to_numpy() if "CHILD" in frame else None,
+            "column_name": name,
+            "value": (raw.loc[changed, name] + " (read as " + frame.loc[changed, name]
+                      + ")").to_numpy(),
+            "rule": "CPD-DATE-FORM", "message": RULES["CPD-DATE-FORM"].message,
+            "severity": "warning", "action": REPORTED}))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(
+        columns=REJECT_COLUMNS)
+
+
 def _act(table: str, frame: pd.DataFrame, failures: pd.DataFrame
          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Decide what each failure does, and apply it: returns the rows to load (bad values
@@ -145,7 +169,8 @@ def validate(extract: Extract, period_end: dt.date) -> Validated:
             for row, fields in table_file.bad_rows], columns=REJECT_COLUMNS)
         tables[name], failures = _act(name, frame, failures)
         shape["action"] = KEPT_OUT
-        found += [f for f in (failures, shape) if not f.empty]
+        tidied = _tidied_dates(name, table_file.path.name, frame, table_file.frame)
+        found += [f for f in (failures, shape, tidied) if not f.empty]
     rejects = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
         columns=REJECT_COLUMNS)
     rejects = rejects.sort_values(["file", "row_number", "rule"], kind="stable",

@@ -133,6 +133,17 @@ def _starts_after_previous(previous_open: bool):
     return check
 
 
+def _closed_before_next(df):
+    """DfE 142, on the episode at fault: one left open (no DEC) while a later episode of the
+    same child has begun. Both rows are kept; the derived layer ends it where the next
+    begins (sql/01_int_episodes.sql)."""
+    order = pd.DataFrame({"c": df["CHILD"], "s": parse_dates(df["DECOM"])}).sort_values(
+        ["c", "s"], kind="stable")
+    later = order["c"].eq(order["c"].shift(-1)) & order["s"].shift(-1).notna()
+    open_ = (df["DEC"] == "").reindex(order.index)
+    return ~(later & open_ & order["s"].notna()).reindex(df.index, fill_value=False)
+
+
 # Placement types a provider code may not go with (DfE 527-531), and PR0's only one (550).
 _PROVIDER_NOT_WITH = {
     "527": ("PR1", {"P1", "R2", "R5"}),
@@ -241,7 +252,7 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
         no_provider = set(codes_for(ctx.year)["PLACE_NO_PROVIDER"]) if ctx else set(
             PLACE_TEMPORARY)
         checks += [("356", _dec_not_before_decom), ("355", _dec_not_decom),
-                   ("148", _rec_with_dec), ("142", _starts_after_previous(True)),
+                   ("148", _rec_with_dec), ("142", _closed_before_next),
                    ("501", _starts_after_previous(False)),
                    ("213", _provider_not_needed(no_provider)),
                    ("526", _provider_needed(no_provider)), ("550", _pr0_only_with_parents)]

@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = _rules(
     # Project rules: shape and safety of any cell, and checks DfE has no rule for.
     Rule("CPD-REQUIRED", "a value is required here"),
     Rule("CPD-DATE", "not a real date in the form dd/mm/yyyy"),
+    Rule("CPD-DATE-FORM", "date not written dd/mm/yyyy (a one-digit day or month, or a "
+         "two-digit year); read as shown", severity="warning"),
     Rule("CPD-CODE", "not a valid code for this collection year"),
     Rule("CPD-FORMAT", "not in the expected format"),
     Rule("CPD-RANGE", "outside the allowed range"),
@@ -94,15 +96,20 @@ RULES: dict[str, Rule] = _rules(
     Rule("CPD-REVIEW-OUTSIDE-CARE", "review date is not within any episode of care in this "
          "extract", "REVIEW", severity="warning"),
     # DfE rules, messages verbatim from the open validator.
-    *(_dfe(code) for code in sorted(set(COLUMN_RULES.values())) if code != "SW05STG1"),
+    *(_dfe(code) for code in sorted(set(COLUMN_RULES.values()))
+      if code not in ("147", "SW05STG1")),
+    # An end date that cannot be read keeps its row out: blanked, it would read as an episode
+    # still open, and the child as looked after (or allocated) today.
+    _dfe("147", row=True),
     # DfE's own message for SW05STG1 says "began"; the rule checks the date it ended.
-    Rule("SW05STG1", "Date social worker episode ended is not a valid date."),
+    Rule("SW05STG1", "Date social worker episode ended is not a valid date.", row=True),
     # A row whose child has no Header row is kept: the child is still looked after, with
     # details the Header would give shown as not known.
     *(_dfe(code, "CHILD", "warning") for code in NOT_IN_HEADER.values()),
     # Rows that contradict another row, or themselves, so that neither can be trusted.
     *(_dfe(code, "CHILD", row=True) for code in ONCE_PER_CHILD.values()),
-    _dfe("142", "DECOM", row=True), _dfe("501", "DECOM", row=True),
+    # 142 points at the episode left open: its end is the next one's start, and both are kept
+    _dfe("142", "DEC"), _dfe("501", "DECOM", row=True),
     _dfe("356", "DEC", row=True), _dfe("355", "DEC", row=True),
     _dfe("302", "DECOM", row=True), _dfe("574", "MIS_START", row=True),
     _dfe("148", "REC"), _dfe("386", "REC"),

@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from schemas import cross_record
 from schemas.codes import codes_for
 from schemas.columns import COLUMNS, EVENT_DATES, Col
-from schemas.dates import parse_dates
+from schemas.dates import parse_dates, tidy_dates
 from schemas.rules import COLUMN_RULES
 
 # A cell a spreadsheet would run as a formula. A plain signed number is not one.
@@ -23,7 +23,8 @@ _SIGNED_NUMBER = r"^[+-][0-9.]+$"
 
 
 def normalise(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip stray spaces from every cell and upper-case codes, dates and postcodes.
+    """Strip stray spaces from every cell, upper-case codes, dates and postcodes, and write
+    loosely written dates as dd/mm/yyyy (1/4/17 -> 01/04/2017; validate reports each one).
 
     Identifiers and free text keep their case: a council's CHILD ids may be case-sensitive.
     Returns a new frame (the caller's frame is never changed).
@@ -35,6 +36,8 @@ def normalise(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         spec = specs.get(name)
         if spec is not None and not spec.keep_case:
             values = values.str.upper()
+        if spec is not None and spec.kind == "date":
+            values = tidy_dates(values)
         out[name] = values
     return pd.DataFrame(out, index=frame.index)
 

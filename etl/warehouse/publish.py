@@ -42,9 +42,8 @@ class LoadInProgress(Exception):
 def _private_dir(path: Path) -> Path:
     """`path` as a directory only its owner can enter: created 0700, tightened if wider."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    mode = path.stat().st_mode
-    if mode & 0o077:
-        path.chmod(mode & 0o700 | 0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 

@@ -133,3 +133,40 @@ def test_a_child_missing_from_the_header_still_counts(data_dir, tmp_path):
     load(b, tmp_path / "x")
     assert rejects() == {("H", "INT03"): ("CHILD", "reported only")}
     assert figures(P)["cla_at_period_end"]["value"] == 2
+
+
+def test_an_episode_left_open_before_the_next_ends_where_the_next_begins(data_dir, tmp_path):
+    b = ExtractBuilder()
+    b.child("J", dob="01/05/2012")
+    b.episode("J", "01/05/2024")  # no DEC, yet the next episode begins (DfE 142)
+    b.episode("J", "01/08/2024", rne="P", place="U1")
+    load(b, tmp_path / "x")
+    assert rejects() == {("J", "142"): ("DEC", "reported only")}
+    assert query("SELECT decom, dec FROM int_episodes ORDER BY decom") == [
+        (dt.date(2024, 5, 1), dt.date(2024, 8, 1)), (dt.date(2024, 8, 1), None)]
+    assert query("SELECT place FROM int_cla_at_period_end") == [("U1",)]
+    assert query("SELECT count(*) FROM int_placements") == [(2,)]
+
+
+def test_loosely_written_dates_are_read_and_reported_and_an_unreadable_end_keeps_its_row_out(
+        data_dir, tmp_path):
+    b = ExtractBuilder()
+    b.child("K", dob="1/5/12")
+    b.child("L", dob="01/05/2012")
+    b.episode("K", "01/05/24", dec="1/8/24", rec="X1")
+    b.episode("K", "01/08/2024", rne="P", place="U1")
+    b.episode("L", "01/05/2024", dec="31/02/2024", rec="E13")  # no such day: when did it end?
+    b.episode("L", "01/09/2024", rne="S")
+    load(b, tmp_path / "x")
+    found = {(child, rule, column): action for child, rule, column, action in query(
+        "SELECT child, rule, column_name, action FROM rejects")}
+    assert found == {("K", "CPD-DATE-FORM", "DOB"): "reported only",
+                     ("K", "CPD-DATE-FORM", "DECOM"): "reported only",
+                     ("K", "CPD-DATE-FORM", "DEC"): "reported only",
+                     ("L", "147", "DEC"): "row kept out"}
+    assert query("SELECT value FROM rejects WHERE column_name = 'DEC' AND child = 'K'") == [
+        ("1/8/24 (read as 01/08/2024)",)]
+    assert query("SELECT child, decom, dec FROM stg_episodes ORDER BY ALL") == [
+        ("K", dt.date(2024, 5, 1), dt.date(2024, 8, 1)), ("K", dt.date(2024, 8, 1), None),
+        ("L", dt.date(2024, 9, 1), None)]
+    assert query("SELECT dob FROM stg_header WHERE child = 'K'") == [(dt.date(2012, 5, 1),)]

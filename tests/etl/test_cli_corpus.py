@@ -499,7 +499,7 @@ def test_warehouse_pointer_broken(empty_warehouse):
 
 
 @pytest.mark.parametrize("scale", ["abc", "", "0", "-5", "49", "1e6", "la ", "ENGLAND",
-                                   "9" * 400, "nan"], ids=repr)
+                                   "9" * 400, "nan"], ids=lambda v: repr(v[:20]))
 def test_synth_scale_junk(scale, world, tmp_path):
     check(["synth", str(tmp_path / "out"), "--scale", scale, "--config", str(CONFIG)])
 
@@ -508,6 +508,19 @@ def test_synth_scale_junk(scale, world, tmp_path):
 def test_synth_seed_junk(seed, world, tmp_path):
     check(["synth", str(tmp_path / "out"), "--scale", "60", "--seed", seed,
            "--config", str(CONFIG)])
+
+
+@pytest.mark.parametrize("years", ["0", "13", "5000", "-3", "2"])
+def test_synth_years_junk(years, world, tmp_path):
+    check(["synth", str(tmp_path / "out"), "--scale", "60", "--years", years,
+           "--config", str(CONFIG)])
+
+
+@pytest.mark.parametrize("mode", [["--sample"], ["--sample", "--clean"]], ids=" ".join)
+@pytest.mark.parametrize("scale", ["50", "60"])
+def test_synth_sample_small(scale, mode, world, tmp_path):
+    """The sample's five extracts for the smallest LAs --scale allows."""
+    check(["synth", str(tmp_path / "out"), *mode, "--scale", scale, "--config", str(CONFIG)])
 
 
 def _bad_config(tmp: Path, text: bytes) -> Path:

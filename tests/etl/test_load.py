@@ -100,7 +100,8 @@ def test_validate_reports_and_touches_no_warehouse(data_dir, tmp_path, capsys):
     assert main(["validate", str(bad.write(tmp_path / "bad")), "--period-end", "2025-03-31",
                  "--report-dir", str(tmp_path / "r2")]) == 1
     report = (tmp_path / "r2" / "rejects.csv").read_text().splitlines()
-    assert report[0] == "file,table_name,row_number,child,column_name,value,rule,message,severity"
+    assert report[0] == ("file,table_name,row_number,child,column_name,value,rule,message,"
+                         "severity,action")
     assert report[1].startswith("header.csv,Header,2,A1,SEX,1,101,")
     assert "Problems by rule" in (tmp_path / "r2" / "rejects.html").read_text()
     assert publish.current_path() is None

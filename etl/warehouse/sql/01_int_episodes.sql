@@ -6,10 +6,14 @@
 -- episodes that end on or before the DECOM of that child's earliest episode in P's extract
 -- (the latest earlier extract wins when several hold the same episode).
 CREATE OR REPLACE TABLE int_episodes AS
+-- An episode left open while a later one of the same child began (DfE rule 142, reported at
+-- load) ends where the next begins.
 WITH own AS (
     SELECT la_code, period_end, period_end AS source_period_end, row_number AS source_row,
-           child, decom, rne, ls, cin, place, place_provider, dec, rec, reason_place_change,
-           home_post, pl_post, urn
+           child, decom, rne, ls, cin, place, place_provider,
+           coalesce(dec, lead(decom) OVER (PARTITION BY la_code, period_end, child
+                                           ORDER BY decom)) AS dec,
+           rec, reason_place_change, home_post, pl_post, urn
     FROM stg_episodes
 ),
 earliest AS (
