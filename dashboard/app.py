@@ -7,6 +7,8 @@ opens the warehouse at import: pages read it per request, in the worker.
 """
 from __future__ import annotations
 
+import logging
+import os
 import urllib.parse
 
 from dash import Dash, Input, Output, State, dcc, html
@@ -17,6 +19,9 @@ from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
 from dashboard.pages import compare, drill, indicator, overview, quality, theme
 from dashboard.view import View
+from etl.warehouse.publish import WarehouseError, private_data_dir
+
+log = logging.getLogger(__name__)
 
 INDEX = """<!DOCTYPE html>
 <html lang="en-GB">
@@ -152,6 +157,9 @@ def no_report(anything: str) -> Response:
 
 
 def create_app() -> Dash:
+    # the audit database and anything else the app writes is its owner's alone (0600)
+    os.umask(0o077)
+    private_data_dir()
     app = Dash(__package__ or __name__, title="Corporate parenting dashboard",
                serve_locally=True, update_title=None, suppress_callback_exceptions=True)
     app.index_string = INDEX
@@ -164,7 +172,14 @@ def create_app() -> Dash:
     @app.callback(Output("page", "children"), Input("url", "pathname"),
                   Input("url", "search"))
     def render(pathname, search):
-        return page(pathname, search)
+        try:
+            return page(pathname, search)
+        except WarehouseError as err:  # a damaged data folder: say so, not a 500
+            log.error("%s", err)
+            return [html.Main([html.H1("The data cannot be opened"), html.P(
+                "The published warehouse is damaged or missing. Ask the analyst who loads "
+                "the extracts to restore the data folder or load them again.")],
+                id="main", tabIndex="-1")]
 
     @app.callback(Output("drill-download", "data"), Input("drill-export-csv", "n_clicks"),
                   Input("drill-export-xlsx", "n_clicks"), State("url", "search"),

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -18,7 +19,7 @@ from etl.config import ConfigError, config_for, default_code, parse_la_code, res
 from etl.period import PeriodEndError, guess_period_end, parse_period_end
 from etl.read import ExtractError, read_extract
 from etl.report import summary_by_rule, write_reports
-from etl.warehouse.publish import LoadInProgress
+from etl.warehouse.publish import LoadInProgress, WarehouseError, private_data_dir
 
 
 class UsageError(Exception):
@@ -90,7 +91,11 @@ def cmd_validate(args) -> int:
     _print_summary(validated, extract.warnings + list(validated.warnings))
     folder = Path(args.report_dir) if args.report_dir else (
         settings.data_dir() / "reports" / f"validate-{dt.datetime.now():%Y%m%dT%H%M%S}")
-    paths = write_reports(validated.rejects, folder, f"Validation of {Path(args.path).name}")
+    try:
+        paths = write_reports(validated.rejects, folder, f"Validation of {Path(args.path).name}")
+    except OSError as err:
+        raise UsageError(f"cannot write the report to {str(folder)[:200]} "
+                         f"({err.strerror or err}); give another --report-dir.") from None
     print(f"Report: {paths['html']} and {paths['csv']}")
     return 1 if not validated.errors.empty else 0
 
@@ -252,11 +257,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything written under the data folder is its owner's alone: files 0600, folders 0700
+    # (DuckDB's own WAL and temporary files included).
+    os.umask(0o077)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
     try:
+        private_data_dir()
         return args.func(args)
-    except (ExtractError, UsageError, ConfigError, LoadInProgress) as err:
+    except (ExtractError, UsageError, ConfigError, LoadInProgress, WarehouseError) as err:
         print(f"cpd {args.command}: {err}", file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return 2

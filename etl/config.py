@@ -69,6 +69,9 @@ def _read(path: Path) -> LAConfig:
                           "council's la.toml.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"LA configuration {path} is not valid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"LA configuration {str(path)[:200]} cannot be read "
+                          f"({err.strerror or err}).") from None
     la = data.get("la", {})
     if not isinstance(la, dict) or not LA_CODE.fullmatch(str(la.get("code", ""))):
         raise ConfigError(f"{path}: [la] code must be an ONS code like E06000015, "

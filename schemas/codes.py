@@ -117,7 +117,7 @@ def collection_year(period_end: dt.date) -> str:
 
 
 def year_start(year: str) -> int:
-    return int(year[:4])
+    return int(year.split("/")[0])
 
 
 def rule_set(year: str) -> str:

@@ -58,14 +58,17 @@ class Context:
 
     @cached_property
     def oc2_cohort(self) -> set[str]:
-        """Children looked after at the period end whose latest period of care in this extract
-        began at least a year before it (or before the extract's window), with no short break
-        since it began."""
+        """DfE's OC2 cohort, as the OC2 file is written: children looked after at 31 March
+        ending the collection year whose latest period of care in this extract began at least
+        a year before it (or before the extract's window), with no short break since it began.
+        An in-year extract's open episodes are taken to run on to 31 March, as its OC2 rows
+        are for the children expected in that cohort; one ending on 31 March itself counts,
+        as in DfE's own check (the indicators' cohort, at P, is in sql/05_int_cohorts.sql)."""
         eps = self.episodes
-        p = pd.Timestamp(self.period_end)
+        p = pd.Timestamp(int(self.year[:4]) + 1, 3, 31)
         short_break = eps["LS"].isin(LS_SHORT_BREAK)
         care = eps[~short_break]
-        open_at_p = care[(care["DECOM"] <= p) & (care["OPEN"] | (care["DEC"] > p))]
+        open_at_p = care[(care["DECOM"] <= p) & (care["OPEN"] | (care["DEC"] >= p))]
         latest_start = care[care["RNE"] == "S"].groupby("CHILD")["DECOM"].max()
         starts = latest_start.reindex(open_at_p["CHILD"].unique())
         year_before = p - pd.DateOffset(years=1)

@@ -10,6 +10,11 @@ to 2035 including impossible ones (31/02/2020), ISO dates, numbers, negative num
 character strings, unicode (emoji, right-to-left, zero-width), formula-like cells, quotes and
 embedded commas and line breaks (CSV-quoted). CHILD ids are drawn from a pool shared by every
 table most of the time, and are sometimes ids no other table holds.
+
+Also here, for the tests that feed such input to the command line: `run_cpd` (in-process, an
+exception escaping `etl.cli.main` counts as a traceback), `run_cpd_process` (the installed
+script) and `Problems`, which collects every unacceptable run of a test so one failure lists
+them all.
 """
 from __future__ import annotations
 
@@ -308,6 +313,25 @@ def run_cpd_process(argv: list[str], env: dict | None = None, timeout: float = 1
                           errors="replace", env=env, timeout=timeout, cwd=cwd,
                           preexec_fn=preexec)
     return Run(list(argv), done.returncode, done.stdout, done.stderr)
+
+
+class Problems(list):
+    """Every unacceptable run of a test, so one failure lists them all."""
+
+    def check(self, argv, allowed=(0, 1, 2), run=run_cpd, parse=None):
+        result = run(argv)
+        found = result.problems(allowed)
+        if not found and parse and result.code == 0:
+            try:
+                parse(result.out)
+            except Exception as err:  # noqa: BLE001 -- reported, with the output
+                found.append(f"output does not parse ({type(err).__name__}: {err})")
+        if found:
+            self.append("; ".join(found) + "\n" + result.shown)
+        return result
+
+    def report(self) -> str:
+        return f"{len(self)} unacceptable run(s):\n\n" + "\n\n".join(self)
 
 
 if __name__ == "__main__":  # python -m tests.messy OUT SEED [ROWS]

@@ -78,10 +78,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "extracts.toml")
 
 
+FIRST_PERIOD_END = dt.date(2005, 3, 31)  # the simulation's burn-in needs no earlier history
+MAX_SCALE = 250_000  # children looked after during a year: twice England
+
+
+def _check(args) -> None:
+    """Refuse arguments the simulation cannot honour, before any work."""
+    if not 0 <= args.seed < 2**32:
+        raise SynthError(f"--seed {args.seed}: give a whole number from 0 to {2**32 - 1}")
+    if not 1 <= args.years <= 12:
+        raise SynthError(f"--years {args.years}: give 1 to 12 annual extracts")
+    latest = dt.date(dt.date.today().year + 2, 3, 31)
+    if not args.sample and not FIRST_PERIOD_END <= args.period_end <= latest:
+        raise SynthError(f"--period-end {args.period_end}: give a date from "
+                         f"{FIRST_PERIOD_END} to {latest}")
+
+
 def run(args) -> int:
     try:
+        _check(args)
         config = _read_config(args.config)
         scale = parse_scale(args.scale)
+        if args.sample and isinstance(scale, int) and scale < 300:
+            raise SynthError(f"--scale {scale}: the sample's documented errors need at least "
+                             "300 children; give --scale la or more")
         if args.sample:
             extracts = SAMPLE_EXTRACTS
         elif args.years > 1:  # consecutive annual extracts of one history, a folder each
@@ -90,13 +110,15 @@ def run(args) -> int:
                          dt.date(last.year - n, 3, 31)) for n in reversed(range(args.years))]
         else:
             extracts = [("", last_march_31(args.period_end))]
-        if not 1 <= args.years <= 12:
-            raise SynthError(f"--years {args.years}: give 1 to 12 annual extracts")
         started = time.perf_counter()
         summary = generate(args.out_dir, seed=args.seed, scale=scale, config=config,
                            extracts=extracts, inject_errors=args.sample and not args.clean)
         if args.sample or args.years > 1:
             write_extracts_toml(args.out_dir, extracts)
+    except OSError as err:
+        print(f"cpd synth: cannot write {err.filename or args.out_dir}: {err.strerror or err}. "
+              "Give a folder that can be created.", file=sys.stderr)
+        return 2
     except SynthError as err:
         print(f"cpd synth: {err}", file=sys.stderr)
         return 2
@@ -116,8 +138,9 @@ def parse_scale(text) -> str | int:
     except ValueError:
         raise SynthError(f"--scale {text!r}: give la, england or a number of children "
                          "looked after during the year (e.g. 5000)") from None
-    if n < 50:
-        raise SynthError(f"--scale {n}: too small to simulate an LA; give at least 50")
+    if not 50 <= n <= MAX_SCALE:
+        raise SynthError(f"--scale {n}: give from 50 to {MAX_SCALE:,} children looked after "
+                         "during the year")
     return n
 
 
@@ -128,12 +151,18 @@ def last_march_31(on_or_before: dt.date) -> dt.date:
 
 
 def _read_config(path: Path) -> dict:
+    """The LA configuration as `etl.config` checks it (code, population) and its raw tables."""
+    from etl.config import ConfigError, load_config
+
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SynthError(f"LA configuration {path} not found; pass --config") from None
-    except tomllib.TOMLDecodeError as err:
-        raise SynthError(f"{path} is not valid TOML: {err}") from None
+        config = load_config(Path(path))
+    except ConfigError as err:
+        raise SynthError(str(err)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise SynthError(f"LA configuration {str(path)[:200]} cannot be read "
+                         f"({getattr(err, 'strerror', None) or err}); pass --config") from None
+    return {**config.raw, "la": {**config.raw.get("la", {}), "code": config.code},
+            "population": config.population}
 
 
 def _cla_target(scale, config: dict) -> float:
@@ -186,7 +215,11 @@ def generate(out_dir: Path, *, seed: int, scale, config: dict,
     for w in windows:
         frames = tables(world, w)
         if inject_errors:
-            injected += inject(frames, w, seed)
+            try:
+                injected += inject(frames, w, seed)
+            except RuntimeError as err:  # too few children for a documented error
+                raise SynthError(f"cannot write the sample's deliberate errors: {err}; give a "
+                                 "larger --scale") from None
         write(out_dir / w.folder, frames)
         e = frames["Episodes"]
         summary["extracts"][w.folder] = {

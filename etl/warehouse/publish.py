@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -37,6 +38,15 @@ KEEP_PUBLISHED = 3  # the current warehouse and the two before it, for readers s
 
 class LoadInProgress(Exception):
     """Another process holds the load lock."""
+
+
+class WarehouseError(Exception):
+    """The published warehouse cannot be opened (a damaged data folder, not a user's input).
+    The message says what to do."""
+
+
+# What a CURRENT pointer may name: a published file in the same folder, never a path.
+_PUBLISHED_NAME = re.compile(r"warehouse-[0-9A-Za-z-]{1,80}\.duckdb")
 
 
 def _private_dir(path: Path) -> Path:
@@ -69,10 +79,18 @@ def current_path() -> Path | None:
     """The published warehouse file, or None before the first load."""
     pointer = warehouse_dir() / POINTER
     try:
-        name = pointer.read_text().strip()
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
     except FileNotFoundError:
         return None
-    return warehouse_dir() / name
+    except OSError as err:
+        raise WarehouseError(f"{pointer} cannot be read ({err.strerror}).") from None
+    path = warehouse_dir() / name
+    if not _PUBLISHED_NAME.fullmatch(name) or not path.is_file():
+        raise WarehouseError(
+            f"{pointer} names {name[:80]!r}, which is not a published warehouse in "
+            f"{warehouse_dir()}. The data folder is damaged: restore it from a backup, or "
+            "delete CURRENT and load the extracts again.")
+    return path
 
 
 def connect_current() -> duckdb.DuckDBPyConnection | None:
@@ -81,7 +99,14 @@ def connect_current() -> duckdb.DuckDBPyConnection | None:
     Open one per thread or process, after any fork; reopen when `current_path()` changes.
     """
     path = current_path()
-    return None if path is None else duckdb.connect(str(path), read_only=True)
+    if path is None:
+        return None
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as err:
+        raise WarehouseError(f"the published warehouse {path} cannot be opened ({err}). "
+                             "Restore the data folder from a backup, or delete CURRENT and "
+                             "load the extracts again.") from None
 
 
 @contextlib.contextmanager
@@ -138,17 +163,21 @@ def clear_leftovers() -> list[Path]:
     made private.
     """
     folder, reports = warehouse_dir(), reports_dir()
-    loads = published_load_ids() or set()
+    loads = published_load_ids()
     current = current_path()
     stale = [*folder.glob(BUILDING_PREFIX + "*"), *folder.glob(f".{POINTER}.*"),
              *reports.glob(BUILDING_PREFIX + "*")]
     keep = {current.name} if current is not None else set()
-    for published in folder.glob("warehouse-*.duckdb*"):  # with any .wal or .tmp of its own
+    # With no pointer there is no load log to judge by: published files and report folders
+    # stay (a lost pointer must not cost every warehouse kept).
+    published_files = folder.glob("warehouse-*.duckdb*") if loads is not None else []
+    report_folders = reports.iterdir() if loads is not None else []
+    for published in published_files:  # with any .wal or .tmp of its own
         base = published.name[:published.name.index(".duckdb")] + ".duckdb"
         if base.removeprefix("warehouse-").removesuffix(".duckdb") not in loads \
                 and base not in keep:
             stale.append(published)
-    for report in reports.iterdir():
+    for report in report_folders:
         if (report.is_dir() and not report.is_symlink() and report.name not in loads
                 and not report.name.startswith(("validate-", BUILDING_PREFIX))):
             stale.append(report)

@@ -18,7 +18,7 @@ import pytest
 from etl.indicators.engine import BREAKDOWNS
 from etl.read import read_extract
 from schemas.tables import TABLES
-from tests.messy import run_cpd, run_cpd_process, write_messy_extract
+from tests.messy import Problems, run_cpd_process, write_messy_extract
 
 SEEDS = [1, 2, 3]
 PERIOD_ENDS = ["2017-03-31", "2020-03-31", "2023-03-31", "2025-03-31"]
@@ -30,25 +30,6 @@ def env(data_dir, monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-class Problems(list):
-    """Every unacceptable run of a test, so one failure lists them all."""
-
-    def check(self, argv, allowed, run=run_cpd, parse=None):
-        result = run(argv)
-        found = result.problems(allowed)
-        if not found and parse and result.code == 0:
-            try:
-                parse(result.out)
-            except Exception as err:  # noqa: BLE001 -- reported, with the output
-                found.append(f"output does not parse ({type(err).__name__}: {err})")
-        if found:
-            self.append("; ".join(found) + "\n" + result.shown)
-        return result
-
-    def report(self) -> str:
-        return f"{len(self)} unacceptable run(s):\n\n" + "\n\n".join(self)
 
 
 def _csv(text: str):
