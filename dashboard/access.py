@@ -21,6 +21,7 @@ from dashboard.warehouse import connection
 from etl import settings
 from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
+from etl.indicators.engine import loaded_las as _loaded_las
 from etl.warehouse.publish import current_path
 
 ROLES = ("member", "manager", "analyst", "admin")
@@ -50,10 +51,7 @@ class User:
 def loaded_las() -> list[str]:
     """The ONS codes of the councils loaded into the current warehouse, in code order."""
     con = connection()
-    if con is None:
-        return []
-    return [row[0] for row in
-            con.execute("SELECT DISTINCT la_code FROM int_periods ORDER BY 1").fetchall()]
+    return [] if con is None else _loaded_las(con)
 
 
 def default_la(loaded: list[str]) -> str:

@@ -61,6 +61,12 @@ class Validated:
         return int((self.rejects["action"] == BLANKED).sum())
 
 
+def _shown(value: str, limit: int = 200) -> str:
+    """A value as the report shows it: whole, unless it is longer than any real 903 value (a
+    pasted document, a quote left open), when its start and length are enough to find it."""
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
+
+
 def _failures(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame,
               schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Reject rows for one table; `raw` is the table as read, so a value is reported as the
@@ -84,7 +90,7 @@ def _failures(table: str, file_name: str, frame: pd.DataFrame, raw: pd.DataFrame
         "row_number": rows.to_numpy(),
         "child": frame["CHILD"].reindex(rows).to_numpy() if "CHILD" in frame else None,
         "column_name": cases["column"].to_numpy(),
-        "value": [raw.at[row, col] for row, col in zip(rows, cases["column"])],
+        "value": [_shown(raw.at[row, col]) for row, col in zip(rows, cases["column"])],
         "rule": cases["check"].to_numpy(),
         "message": cases["check"].map(lambda code: RULES[code].message).to_numpy(),
         "severity": cases["check"].map(lambda code: RULES[code].severity).to_numpy(),
