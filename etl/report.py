@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.validate import BLANKED, KEPT_OUT, REJECT_COLUMNS, REPORTED
+from etl.warehouse.publish import fsync_path
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLES = 5  # example rows per rule in the HTML report
@@ -223,14 +224,6 @@ def write_reports(rejects: pd.DataFrame, folder: Path, title: str) -> dict[str, 
     return {"csv": csv_path, "html": html_path}
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
                     title: str) -> dict[str, Path]:
     """A published load's report, as `reports/<load_id>/`: written in full to
@@ -243,13 +236,13 @@ def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
     shutil.rmtree(building, ignore_errors=True)
     paths = write_reports(rejects, building, title)
     for path in paths.values():
-        _fsync(path)
+        fsync_path(path)
     if final.is_symlink() or final.is_file():
         final.unlink()
     elif final.exists():  # only if a load id were ever reused: replace, never mix
         shutil.rmtree(final)
     os.replace(building, final)
-    _fsync(reports)
+    fsync_path(reports)
     return {kind: final / path.name for kind, path in paths.items()}
 
 

@@ -125,7 +125,8 @@ def load_lock():
         yield
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a folder's entry to disk (a rename is durable once its folder is)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -237,7 +238,7 @@ def publish(building: Path, name: str) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(pointer_tmp, folder / POINTER)
-    _fsync_dir(folder)
+    fsync_path(folder)
     _prune(final)
     return final
 

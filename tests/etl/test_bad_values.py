@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
 from etl.cli import main
-from etl.warehouse import publish
 from tests.builders import ExtractBuilder
 from tests.indicators.support import figures
+from tests.warehouse import query
 
 P = "2025-03-31"
-
-
-def query(sql: str, *params) -> list[tuple]:
-    con = duckdb.connect(str(publish.current_path()), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def rejects() -> dict[tuple[str, str], tuple[str, str]]:

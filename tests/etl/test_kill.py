@@ -60,7 +60,7 @@ os.replace = replace
 if point == "mid-build":
     after(derive, "rebuild")
 elif point == "after-pointer":
-    after(publish, "_fsync_dir")
+    after(publish, "fsync_path")
 elif point == "after-publish":
     after(publish, "publish")
 elif point == "mid-report":

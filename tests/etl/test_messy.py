@@ -20,8 +20,11 @@ from etl.read import read_extract
 from schemas.tables import TABLES
 from tests.messy import Problems, run_cpd_process, write_messy_extract
 
-SEEDS = [1, 2, 3]
-PERIOD_ENDS = ["2017-03-31", "2020-03-31", "2023-03-31", "2025-03-31"]
+# Each seed's extract loaded into one warehouse for these period ends (old and new code
+# lists, before and after SWEpisodes); validation is slow on data this broken (pandera's
+# failure cases), so only the first seed goes through every year.
+PERIOD_ENDS = {1: ["2017-03-31", "2020-03-31", "2023-03-31", "2025-03-31"],
+               2: ["2020-03-31"], 3: ["2025-03-31"]}
 
 
 @pytest.fixture
@@ -37,14 +40,14 @@ def _csv(text: str):
     assert rows and len(rows) > 1, "no rows"
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", PERIOD_ENDS)
 def test_messy_extract_never_a_traceback(seed, env):
     folder = write_messy_extract(env / f"messy-{seed}", seed)
     problems = Problems()
     loaded = []
-    for period_end in PERIOD_ENDS:
-        problems.check(["validate", str(folder), "--period-end", period_end,
-                        "--report-dir", str(env / f"report-{period_end}")], (0, 1, 2))
+    problems.check(["validate", str(folder), "--period-end", PERIOD_ENDS[seed][0],
+                    "--report-dir", str(env / "report")], (0, 1, 2))
+    for period_end in PERIOD_ENDS[seed]:
         load = problems.check(["load", str(folder), "--period-end", period_end], (0, 2))
         if load.code != 0:
             continue

@@ -7,22 +7,14 @@ import csv
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 
 from etl.cli import main
 from etl.period import guess_period_end
+from etl.read import read_extract
 from etl.warehouse import publish
 from schemas.ssda903 import normalise
-from etl.read import read_extract
-
-
-def query(sql: str, *params) -> list[tuple]:
-    con = duckdb.connect(str(publish.current_path()), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
+from tests.warehouse import query
 
 
 def column(folder, file_name: str, name: str) -> set[str]:
@@ -149,3 +141,16 @@ def test_a_period_end_in_the_903s_own_date_form_suggests_the_same_date(data_dir,
     assert main(["load", str(three_years / "2022-23"), "--period-end", "31/03/2024"]) == 2
     err = capsys.readouterr().err
     assert "--period-end 2024-03-31" in err and "2025" not in err
+
+
+def test_a_stray_date_does_not_move_the_guess_in_a_small_extract_either():
+    import pandas as pd
+
+    def guess(decoms):
+        return guess_period_end(pd.DataFrame({"DECOM": decoms, "DEC": [""] * len(decoms)}))
+
+    year = ["01/05/2016", "01/06/2016", "01/09/2016", "01/02/2017"]
+    assert guess(year) == dt.date(2017, 3, 31)
+    assert guess(year + ["01/04/2018"]) == dt.date(2017, 3, 31)  # a typing slip, a year on
+    # a date just after the year may be the next year's first: in a small extract, it counts
+    assert guess(year + ["01/04/2017"]) == dt.date(2018, 3, 31)
