@@ -94,6 +94,17 @@ def default_code() -> str:
     return load_config().code
 
 
+@lru_cache(maxsize=256)
+def _code_in(path: Path, modified: float) -> str | None:
+    """The [la] code a TOML file configures, or None (read again only when it changes)."""
+    try:
+        la = tomllib.loads(path.read_text(encoding="utf-8")).get("la", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    code = str(la.get("code", "")).upper() if isinstance(la, dict) else ""
+    return code if LA_CODE.fullmatch(code) else None
+
+
 def _configured() -> dict[str, Path]:
     """{LA code: la.toml} over the configuration folders; files that are not LA
     configurations are passed over (they may be other TOML)."""
@@ -101,11 +112,10 @@ def _configured() -> dict[str, Path]:
     for folder in settings.la_config_dirs():
         for path in sorted(folder.glob("**/*.toml")) if folder.is_dir() else []:
             try:
-                la = tomllib.loads(path.read_text(encoding="utf-8")).get("la", {})
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                code = _code_in(path, path.stat().st_mtime)
+            except OSError:
                 continue
-            code = str(la.get("code", "")).upper() if isinstance(la, dict) else ""
-            if LA_CODE.fullmatch(code):
+            if code:
                 found.setdefault(code, path)
     return found
 

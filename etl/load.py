@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import report, settings
+from etl import report
 from etl.read import read_extract, require_tables
 from etl.validate import REJECT_COLUMNS, Validated, validate
 from etl.indicators import units
@@ -125,9 +125,9 @@ def _record(con, load_id, la_code, period_end, path, print_, extract, validated)
     tagged = rejects[REJECT_COLUMNS].assign(load_id=load_id, la_code=la_code,
                                              period_end=period_end)
     con.register("incoming_rejects", tagged)
-    con.execute("INSERT INTO rejects BY NAME SELECT load_id, la_code, period_end::DATE AS period_end, file, "
-                "table_name, row_number, child, column_name, value, rule, message, severity, "
-                "action FROM incoming_rejects")
+    con.execute("INSERT INTO rejects BY NAME SELECT load_id, la_code, "
+                "period_end::DATE AS period_end, file, table_name, row_number, child, "
+                "column_name, value, rule, message, severity, action FROM incoming_rejects")
     con.unregister("incoming_rejects")
     con.execute(
         "INSERT INTO load_log BY NAME SELECT ? AS load_id, ? AS loaded_at, ? AS la_code, "

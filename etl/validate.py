@@ -20,10 +20,10 @@ from etl.period import fit_warning
 from etl.read import Extract, ExtractError
 from schemas.codes import (FIRST_YEAR, OLDEST_READABLE, collection_year, latest_readable,
                            readable, rule_set)
+from schemas.columns import COLUMNS
 from schemas.cross_record import Context
 from schemas.rules import RULES
 from schemas.ssda903 import normalise, schema_for
-from schemas.columns import COLUMNS
 from schemas.tables import TABLES
 
 REJECT_COLUMNS = ["file", "table_name", "row_number", "child", "column_name", "value", "rule",

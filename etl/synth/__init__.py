@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -157,10 +156,7 @@ def _read_config(path: Path) -> dict:
     try:
         config = load_config(Path(path))
     except ConfigError as err:
-        raise SynthError(str(err)) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise SynthError(f"LA configuration {str(path)[:200]} cannot be read "
-                         f"({getattr(err, 'strerror', None) or err}); pass --config") from None
+        raise SynthError(f"{err} (--config)") from None
     return {**config.raw, "la": {**config.raw.get("la", {}), "code": config.code},
             "population": config.population}
 

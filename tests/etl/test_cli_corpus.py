@@ -655,11 +655,6 @@ def test_every_command_is_in_the_corpus():
 
 # --- a few as a user runs them: the installed script, a separate process -----------------------
 
-def _limited_memory():
-    limit = 4 * 1024 ** 3
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 @pytest.mark.parametrize("argv", [
     ["validate", "{tmp}/nowhere"],
     ["load", "{tmp}", "--period-end", "yesterday"],
