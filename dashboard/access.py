@@ -23,6 +23,7 @@ from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
 from etl.indicators.engine import loaded_las as _loaded_las
 from etl.warehouse.publish import current_path
+from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
 ROLES = ("member", "manager", "analyst", "admin")
 CHILD_LEVEL_ROLES = {"manager", "analyst", "admin"}
@@ -192,10 +193,6 @@ def audit(user: User, action: str, what: dict, rows: int) -> None:
         con.close()
 
 
-# What a load did with each problem (etl.validate); loads made before the action was
-# recorded have none.
-ACTIONS = ("row kept out", "value blanked", "reported only")
-NOT_RECORDED = "not recorded"
 
 
 def _columns(con, table: str) -> set[str]:
@@ -227,10 +224,10 @@ def data_quality(la: str) -> dict[str, list[dict]]:
     loads = _records(con, f"""
         WITH problems AS (
             SELECT load_id, count(*) AS problems,
-                   count(DISTINCT CASE WHEN {action} = 'row kept out'
+                   count(DISTINCT CASE WHEN {action} = '{KEPT_OUT}'
                          THEN r.file || ':' || r.row_number END) AS kept_out,
-                   count(*) FILTER (WHERE {action} = 'value blanked') AS blanked,
-                   count(*) FILTER (WHERE {action} = 'reported only') AS reported,
+                   count(*) FILTER (WHERE {action} = '{BLANKED}') AS blanked,
+                   count(*) FILTER (WHERE {action} = '{REPORTED}') AS reported,
                    count(*) FILTER (WHERE {action} IS NULL) AS not_recorded,
                    count(*) FILTER (WHERE r.severity = 'error') AS errors,
                    count(*) FILTER (WHERE r.severity = 'warning') AS warnings_found

@@ -33,14 +33,16 @@ def period_end_arg(text: str) -> dt.date:
         raise UsageError(str(err)) from None
 
 
+def _la_arg(text: str) -> str:
+    try:
+        return parse_la_code(text)
+    except ConfigError as err:
+        raise UsageError(f"--la {err}") from None
+
+
 def _la_code(args) -> str:
     """The LA an extract is loaded for: --la, else the configured LA."""
-    if args.la:
-        try:
-            return parse_la_code(args.la)
-        except ConfigError as err:
-            raise UsageError(f"--la {err}") from None
-    return default_code()
+    return _la_arg(args.la) if args.la else default_code()
 
 
 def _reading(args):
@@ -154,10 +156,7 @@ def cmd_loads(args) -> int:
 
     loads = load_log()
     if args.la:
-        try:
-            code = parse_la_code(args.la)
-        except ConfigError as err:
-            raise UsageError(f"--la {err}") from None
+        code = _la_arg(args.la)
         loads = [entry for entry in loads if entry["la_code"] == code]
     if args.format == "json":
         print(json.dumps({"loads": loads}, indent=2))

@@ -21,15 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.validate import BLANKED, KEPT_OUT, REJECT_COLUMNS, REPORTED
-from etl.warehouse.publish import fsync_path
+from etl.validate import REJECT_COLUMNS
+from etl.warehouse.publish import BUILDING_PREFIX, fsync_path, open_private
+from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLES = 5  # example rows per rule in the HTML report
 LONGEST_VALUE = 120  # characters of a value shown in the HTML report (the CSV has it all)
-BUILDING_PREFIX = ".building-"
 
-NOT_RECORDED = "not recorded"
 ACTIONS = {  # what each action means, in plain English, in the order the report explains them
     BLANKED: "The value broke a rule but is not part of what identifies the row, so the value "
              "was left blank (not known) and the rest of the row was loaded.",
@@ -203,23 +202,15 @@ what was done: <strong>{_e(r.action)}</strong>. {_plural(r.problems, 'problem')}
 </section>"""
 
 
-def _open_private(path: Path):
-    """A new file (or an old one truncated) readable and writable by its owner only,
-    whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-
 def write_reports(rejects: pd.DataFrame, folder: Path, title: str) -> dict[str, Path]:
     """rejects.csv and rejects.html in `folder`; returns their paths."""
     folder = Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     csv_path, html_path = folder / "rejects.csv", folder / "rejects.html"
-    with _open_private(csv_path) as handle:
+    with open_private(csv_path) as handle:
         neutralise(rejects.reindex(columns=REJECT_COLUMNS)).to_csv(
             handle, index=False, lineterminator="\n")
-    with _open_private(html_path) as handle:
+    with open_private(html_path) as handle:
         handle.write(_html(rejects, title))
     return {"csv": csv_path, "html": html_path}
 

@@ -22,13 +22,12 @@ from schemas.codes import (FIRST_YEAR, OLDEST_READABLE, collection_year, latest_
                            readable, rule_set)
 from schemas.columns import COLUMNS
 from schemas.cross_record import Context
-from schemas.rules import RULES
+from schemas.rules import BLANKED, KEPT_OUT, REPORTED, RULES
 from schemas.ssda903 import normalise, schema_for
 from schemas.tables import TABLES
 
 REJECT_COLUMNS = ["file", "table_name", "row_number", "child", "column_name", "value", "rule",
                   "message", "severity", "action"]
-BLANKED, KEPT_OUT, REPORTED = "value blanked", "row kept out", "reported only"
 
 
 @dataclass

@@ -79,21 +79,16 @@ class Context:
 
 
 def _ordered_overlap(children: pd.Series, starts: pd.Series, ends: pd.Series,
-                     open_ended: pd.Series, previous_open: bool | None = None) -> pd.Series:
-    """True where a record starts before the same child's previous record has ended.
-
-    previous_open: only clashes with a previous record still open (True), only with one that
-    has an end date (False), or either (None).
-    """
+                     open_ended: pd.Series, only_ended: bool = False) -> pd.Series:
+    """True where a record starts before the same child's previous record has ended: still
+    open, or with an end date after this start (only the latter with `only_ended`)."""
     order = pd.DataFrame({"c": children, "s": starts, "e": ends, "o": open_ended}) \
         .sort_values(["c", "s"], kind="stable")
     same_child = order["c"].eq(order["c"].shift())
-    prev_end = order["e"].shift()
     prev_open = order["o"].shift(fill_value=False).astype(bool)
-    after_open = prev_open
-    before_end = ~prev_open & (order["s"] < prev_end)
-    kinds = {True: after_open, False: before_end, None: after_open | before_end}
-    clash = same_child & order["s"].notna() & kinds[previous_open]
+    before_end = ~prev_open & (order["s"] < order["e"].shift())
+    clash = same_child & order["s"].notna() & (before_end if only_ended else
+                                               prev_open | before_end)
     return clash.reindex(children.index, fill_value=False)
 
 
@@ -129,11 +124,11 @@ def _rec_with_dec(df):
     return (df["DEC"] == "") == (df["REC"] == "")
 
 
-def _starts_after_previous(previous_open: bool):
-    def check(df):
-        return ~_ordered_overlap(df["CHILD"], parse_dates(df["DECOM"]), parse_dates(df["DEC"]),
-                                 df["DEC"] == "", previous_open)
-    return check
+def _starts_before_previous_ended(df):
+    """DfE 501: an episode starting before the previous one's end date (one left open is
+    142's, `_closed_before_next`)."""
+    return ~_ordered_overlap(df["CHILD"], parse_dates(df["DECOM"]), parse_dates(df["DEC"]),
+                             df["DEC"] == "", only_ended=True)
 
 
 def _closed_before_next(df):
@@ -256,7 +251,7 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
             PLACE_TEMPORARY)
         checks += [("356", _dec_not_before_decom), ("355", _dec_not_decom),
                    ("148", _rec_with_dec), ("142", _closed_before_next),
-                   ("501", _starts_after_previous(False)),
+                   ("501", _starts_before_previous_ended),
                    ("213", _provider_not_needed(no_provider)),
                    ("526", _provider_needed(no_provider)), ("550", _pr0_only_with_parents)]
         checks += [(code, _provider_not_with(provider, places))

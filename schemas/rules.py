@@ -26,6 +26,12 @@ class Rule:
     row: bool = False
 
 
+# What was done about each problem (the rejects' `action`); a load made before actions were
+# recorded has none, shown as not recorded.
+BLANKED, KEPT_OUT, REPORTED = "value blanked", "row kept out", "reported only"
+NOT_RECORDED = "not recorded"
+
+
 def _rules(*rules: Rule) -> dict[str, Rule]:
     return {r.code: r for r in rules}
 

@@ -12,8 +12,8 @@ from dash import html
 from dashboard import access, figures
 from dashboard.components import fmt_date, link, table
 from dashboard.view import View
+from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
-NOT_RECORDED = access.NOT_RECORDED
 
 
 def chosen_load(loads: list[dict], period: dt.date | None, requested: str | None
@@ -33,9 +33,9 @@ def done(load: dict) -> dict[str, int | str]:
     """How many rows were kept out, and how many problems blanked a value or were only
     reported. A load made before actions were recorded says so rather than showing 0."""
     old = load["not_recorded"] > 0
-    return {"row kept out": load["rows_rejected"],
-            "value blanked": NOT_RECORDED if old else load["blanked"],
-            "reported only": NOT_RECORDED if old else load["reported"]}
+    return {KEPT_OUT: load["rows_rejected"],
+            BLANKED: NOT_RECORDED if old else load["blanked"],
+            REPORTED: NOT_RECORDED if old else load["reported"]}
 
 
 def count(value) -> str:
@@ -44,13 +44,13 @@ def count(value) -> str:
 
 def summary(load: dict) -> str:
     actions = done(load)
-    if actions["value blanked"] == NOT_RECORDED:
-        return (f"{load['problems']:,} problem(s) found; {count(actions['row kept out'])} "
+    if actions[BLANKED] == NOT_RECORDED:
+        return (f"{load['problems']:,} problem(s) found; {count(actions[KEPT_OUT])} "
                 "row(s) kept out of every figure. This load was made before what was done to "
                 "each problem was recorded.")
-    return (f"{load['problems']:,} problem(s) found: {count(actions['row kept out'])} row(s) "
-            f"kept out of every figure, {count(actions['value blanked'])} value(s) blanked "
-            f"(the rest of the row used), {count(actions['reported only'])} reported only "
+    return (f"{load['problems']:,} problem(s) found: {count(actions[KEPT_OUT])} row(s) "
+            f"kept out of every figure, {count(actions[BLANKED])} value(s) blanked "
+            f"(the rest of the row used), {count(actions[REPORTED])} reported only "
             "(used as they are).")
 
 

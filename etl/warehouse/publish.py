@@ -125,6 +125,14 @@ def load_lock():
         yield
 
 
+def open_private(path: Path):
+    """A new text file (or an old one truncated) readable and writable by its owner only,
+    whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
 def fsync_path(path: Path) -> None:
     """Flush a file's or a folder's entry to disk (a rename is durable once its folder is)."""
     fd = os.open(path, os.O_RDONLY)
@@ -226,14 +234,11 @@ def publish(building: Path, name: str) -> Path:
     closed (after CHECKPOINT) before this is called."""
     folder = warehouse_dir()
     final = folder / f"warehouse-{name}.duckdb"
-    os.chmod(building, 0o600)
     with open(building, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(building, final)
     pointer_tmp = folder / f".{POINTER}.{os.getpid()}"
-    fd = os.open(pointer_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with open(fd, "w") as handle:
+    with open_private(pointer_tmp) as handle:
         handle.write(final.name + "\n")
         handle.flush()
         os.fsync(handle.fileno())

@@ -64,13 +64,13 @@ elif point == "after-pointer":
 elif point == "after-publish":
     after(publish, "publish")
 elif point == "mid-report":
-    real_open = report._open_private
+    real_open = report.open_private
 
     def open_private(path):
         if Path(path).name == "rejects.html":
             die()
         return real_open(path)
-    report._open_private = open_private
+    report.open_private = open_private
 
 from etl.cli import main
 sys.exit(main(sys.argv[2:]))
