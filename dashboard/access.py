@@ -2,21 +2,22 @@
 
 Members see aggregates with disclosure control applied, and can never reach a child-level
 query, whatever request they forge: the check is here, in the data layer, not only on pages.
-Every child-level view or export is written to the audit log (who, when, what, how many rows;
-never the children's identifiers). Every read is for one council, named by its ONS code (the
-`la` of the URL, checked against the councils loaded); only analysts compare councils.
+Every child-level view or export, and every refusal, is written to the audit log (who, which
+session, from where, what, how many rows; never the children's identifiers). Every read is for
+one council, named by its ONS code (the `la` of the URL, checked against the councils loaded
+and the user's own); only analysts compare councils. A manager's remit (their teams, from their
+user record) is enforced here too: figures and children of other teams are refused.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from dashboard import state
 from dashboard.warehouse import connection
 from etl import settings
 from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
@@ -25,12 +26,14 @@ from etl.indicators.engine import loaded_las as _loaded_las
 from etl.warehouse.publish import current_path
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
-ROLES = ("member", "manager", "analyst", "admin")
+ROLES = state.ROLES
 CHILD_LEVEL_ROLES = {"manager", "analyst", "admin"}
 
 
 class AccessDenied(Exception):
-    """The user's role does not allow this."""
+    """The user's role or remit does not allow this. `audited` once the refusal is in the
+    audit log, so it is written there once."""
+    audited = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class User:
     name: str
     role: str
     teams: frozenset[str] | None = None  # a manager's remit; None = every team
+    councils: frozenset[str] | None = None  # the councils they may see; None = every one
+    session: str = ""  # an opaque id of the signed-in session, for the audit log
+    address: str = ""  # where the request came from, for the audit log
 
     @property
     def sees_child_level(self) -> bool:
@@ -48,11 +54,32 @@ class User:
         """Members see small numbers as c; managers and analysts see figures as they are."""
         return self.role == "member"
 
+    @property
+    def has_remit(self) -> bool:
+        """A manager limited to some teams (an empty remit sees no team at all)."""
+        return self.teams is not None
+
+    def may_see_team(self, team: str | None) -> bool:
+        return self.teams is None or team in self.teams
+
+
+def refuse(user: User, action: str, what: dict, message: str) -> AccessDenied:
+    """A refusal, written to the audit log; the caller raises it."""
+    audit(user, action, what, 0, outcome="refused")
+    denied = AccessDenied(message)
+    denied.audited = True
+    return denied
+
 
 def loaded_las() -> list[str]:
     """The ONS codes of the councils loaded into the current warehouse, in code order."""
     con = connection()
     return [] if con is None else _loaded_las(con)
+
+
+def user_las(user: User) -> list[str]:
+    """The loaded councils this user may see."""
+    return [la for la in loaded_las() if user.councils is None or la in user.councils]
 
 
 def default_la(loaded: list[str]) -> str:
@@ -63,8 +90,9 @@ def default_la(loaded: list[str]) -> str:
 
 
 def choose_la(requested: str | None, loaded: list[str]) -> str:
-    """The council a request asks for (`la=` in the URL) if it is loaded, else the default:
-    anything else in the URL (a code not loaded, not a code at all) falls back quietly."""
+    """The council a request asks for (`la=` in the URL) if it is among `loaded` (the ones the
+    user may see), else the default. A request for another council is refused earlier, when
+    the URL is checked (`known_values`)."""
     if requested:
         try:
             code = parse_la_code(requested)
@@ -73,6 +101,35 @@ def choose_la(requested: str | None, loaded: list[str]) -> str:
         if code in loaded:
             return code
     return default_la(loaded)
+
+
+def known_values(la: str) -> dict[str, set[str]]:
+    """Every value a URL may name for a council, from its loaded periods (names only, no child
+    data): service areas, teams, social workers and load ids, plus every period end loaded
+    for any council. A URL naming anything else is refused before any figure is read."""
+    return _known_values(current_path(), la)
+
+
+@lru_cache(maxsize=64)
+def _known_values(path, la: str) -> dict[str, set[str]]:
+    con = connection()
+    if con is None:
+        return {"period": set(), "area": set(), "team": set(), "sw": set(), "load": set()}
+
+    def column(sql: str) -> set[str]:
+        return {str(row[0]) for row in con.execute(sql, [la]).fetchall() if row[0] is not None}
+
+    every_period = {str(row[0]) for row in con.execute(
+        "SELECT DISTINCT period_end FROM int_periods").fetchall()}
+    return {
+        "period": every_period,
+        "area": column("SELECT DISTINCT service_area FROM int_child_attributes "
+                       "WHERE la_code = ?"),
+        "team": column("SELECT DISTINCT team FROM int_child_attributes WHERE la_code = ?"),
+        "sw": column("SELECT DISTINCT social_worker FROM int_child_attributes "
+                     "WHERE la_code = ?"),
+        "load": column("SELECT load_id FROM load_log WHERE la_code = ?"),
+    }
 
 
 def config(la: str) -> LAConfig:
@@ -91,12 +148,42 @@ def _indicators(path, la, period_end, breakdown, suppress) -> dict:
 
 
 def indicators(user: User, la: str, period_end: dt.date | None = None,
-               breakdown: str | None = None) -> dict:
+                breakdown: str | None = None) -> dict:
     """All indicators for an LA and period, overall or by a breakdown, as this user may see
-    them."""
-    if breakdown in ("social_worker",) and user.role == "member":
-        raise AccessDenied("members see figures by team at the finest")
-    return _indicators(current_path(), la, period_end, breakdown, user.suppressed)
+    them: members with disclosure control over every figure they can see together; a manager
+    with a remit only the teams (and service areas, and social workers) inside it."""
+    if breakdown == "social_worker" and user.role == "member":
+        raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
+                     "members see figures by team at the finest")
+    result = _indicators(current_path(), la, period_end, breakdown, user.suppressed)
+    if user.has_remit and breakdown in ("team", "service_area", "social_worker"):
+        allowed = _remit_groups(user, la, period_end or periods(la)[-1], breakdown)
+        result = {**result, "indicators": [r for r in result["indicators"]
+                                           if r.get("group") in allowed]}
+    return result
+
+
+def _remit_groups(user: User, la: str, period_end: dt.date, breakdown: str) -> set:
+    """The groups of a team-shaped breakdown inside a manager's remit: their teams, the
+    service areas whose every team is theirs, the social workers of their teams."""
+    if breakdown == "team":
+        return set(user.teams or ())
+    if breakdown == "service_area":
+        frame = teams(la, period_end)
+        return {area for area, inside in frame.groupby("service_area")["team"]
+                if all(user.may_see_team(t) for t in inside)}
+    return {sw for sw, team in social_worker_teams(la, period_end).items()
+            if user.may_see_team(team)}
+
+
+def check_group(user: User, la: str, period_end: dt.date,
+                group: tuple[str, str] | None) -> None:
+    """Refuse a service area or team outside a manager's remit."""
+    if group is None or not user.has_remit:
+        return
+    if group[1] not in _remit_groups(user, la, period_end, group[0]):
+        raise refuse(user, "figures refused", {"la": la, group[0]: group[1]},
+                     f"{group[1]} is outside your remit")
 
 
 def history(user: User, la: str, group: tuple[str, str] | None = None
@@ -104,6 +191,8 @@ def history(user: User, la: str, group: tuple[str, str] | None = None
     """Each indicator's value for every loaded period of an LA, oldest first:
     {id: [(period, row)]}. With `group` = (breakdown, group), the figures for that group."""
     out: dict[str, list[tuple]] = {}
+    if group and periods(la):
+        check_group(user, la, periods(la)[-1], group)
     for period in periods(la):
         result = indicators(user, la, period, group[0] if group else None)
         for row in result["indicators"]:
@@ -111,6 +200,25 @@ def history(user: User, la: str, group: tuple[str, str] | None = None
                 continue
             out.setdefault(row["id"], []).append((period, row))
     return out
+
+
+def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: str,
+                       breakdown: str) -> list[dict]:
+    """Each group's share of the children counted in a figure beside its share of every child
+    looked after, from the true figures; for members, hidden where their view hides the
+    group's figures."""
+    from etl.indicators.engine import disproportionality as shares
+
+    if breakdown in ("team", "service_area", "social_worker") and user.has_remit:
+        raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
+                     "shares by team are for managers of every team")
+    return _disproportionality(current_path(), la, period_end, indicator_id, breakdown,
+                               user.suppressed, shares)
+
+
+@lru_cache(maxsize=256)
+def _disproportionality(path, la, period_end, indicator_id, breakdown, suppress, shares):
+    return shares(connection(), config(la), period_end, indicator_id, breakdown, suppress)
 
 
 def teams(la: str, period_end: dt.date) -> pd.DataFrame:
@@ -139,22 +247,31 @@ CHILD_COLUMNS = {
 
 def child_list(user: User, la: str, indicator_id: str, period_end: dt.date,
                where: dict[str, str] | None = None, purpose: str = "view") -> pd.DataFrame:
-    """The children behind a figure (Annex A style): one row per child in the indicator's
-    denominator (or count), with whether each is in the numerator. Audited."""
-    if not user.sees_child_level:
-        raise AccessDenied("child-level data is not available to this role")
+    """The children behind a figure (Annex A style) for one team or one social worker: one row
+    per child in the indicator's denominator (or count), with whether each is in the
+    numerator. Never the whole council at once, never outside a manager's remit. Audited."""
     where = {k: v for k, v in (where or {}).items() if v}
+    asked = {"la": la, "indicator": indicator_id, "period_end": str(period_end), **where}
+    action = "children viewed" if purpose == "view" else f"children {purpose}"
+    if not user.sees_child_level:
+        raise refuse(user, action, asked, "child-level data is not available to this role")
     unknown = set(where) - set(BREAKDOWNS)
     if unknown:
-        raise AccessDenied(f"cannot filter children by {', '.join(sorted(unknown))}")
-    if user.teams is not None:
-        if where.get("team") and where["team"] not in user.teams:
-            raise AccessDenied(f"{where['team']} is outside your remit")
+        raise refuse(user, action, {"la": la, "indicator": indicator_id},
+                     f"cannot filter children by {', '.join(sorted(unknown))}")
+    if not (where.get("team") or where.get("social_worker")):
+        raise refuse(user, action, asked, "choose a team or a social worker first: children "
+                     "are listed for one at a time")
+    if where.get("team") and not user.may_see_team(where["team"]):
+        raise refuse(user, action, asked, f"{where['team']} is outside your remit")
+    if where.get("social_worker") and user.has_remit and where["social_worker"] not in \
+            _remit_groups(user, la, period_end, "social_worker"):
+        raise refuse(user, action, asked, "that social worker's team is outside your remit")
     filters = " ".join(f"AND a.{column} = ?" for column in where)
     remit = ""
     params = [indicator_id, la, period_end, *where.values()]
-    if user.teams is not None:
-        remit = f"AND a.team IN ({', '.join('?' for _ in user.teams)})"
+    if user.has_remit:
+        remit = f"AND a.team IN ({', '.join('?' for _ in user.teams) or 'NULL'})"
         params += sorted(user.teams)
     frame = connection().execute(f"""
         SELECT a.child, a.age_at_period_end, a.sex, a.ethnic_group, a.uasc,
@@ -164,35 +281,16 @@ def child_list(user: User, la: str, indicator_id: str, period_end: dt.date,
         FROM ind_units u JOIN int_child_attributes a USING (la_code, period_end, child)
         WHERE u.indicator_id = ? AND u.la_code = ? AND u.period_end = ? {filters} {remit}
         GROUP BY ALL ORDER BY in_numerator DESC, a.child""", params).df()
-    audit(user, purpose, {"la": la, "indicator": indicator_id, "period_end": str(period_end),
-                          **where},
-          len(frame))
+    audit(user, action, asked, len(frame),
+          outcome="shown" if purpose == "view" else "exported")
     return frame.rename(columns=CHILD_COLUMNS)
 
 
-def _audit_db() -> sqlite3.Connection:
-    path = settings.data_dir() / "audit.sqlite"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, timeout=10)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("CREATE TABLE IF NOT EXISTS audit (at TEXT NOT NULL, user TEXT NOT NULL, "
-                "role TEXT NOT NULL, action TEXT NOT NULL, what TEXT NOT NULL, "
-                "rows INTEGER NOT NULL)")
-    return con
-
-
-def audit(user: User, action: str, what: dict, rows: int) -> None:
-    """One line per child-level view or export. No child identifiers, ever."""
-    con = _audit_db()
-    try:
-        with con:
-            con.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)",
-                        [dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                         user.name, user.role, action, json.dumps(what, sort_keys=True), rows])
-    finally:
-        con.close()
-
-
+def audit(user: User, action: str, what: dict, rows: int, outcome: str = "shown") -> None:
+    """One row per child-level view or export and per refusal, in the state database's
+    hash-chained audit log. `what` holds checked filters only: no child identifiers, ever."""
+    state.audit(user.name, user.role, action, what, rows, outcome, session=user.session,
+                source=user.address)
 
 
 def _columns(con, table: str) -> set[str]:
@@ -258,9 +356,9 @@ def compare_periods(user: User) -> dict[dt.date, list[str]]:
     """Every period end loaded for any council, oldest first, with the councils that have it.
     Analysts and admins only, like the comparison itself."""
     if user.role not in COMPARE_ROLES:
-        raise AccessDenied("comparing councils is for analysts")
+        raise refuse(user, "councils compared", {}, "comparing councils is for analysts")
     out: dict[dt.date, list[str]] = {}
-    for la in loaded_las():
+    for la in user_las(user):
         for period in periods(la):
             out.setdefault(period, []).append(la)
     return dict(sorted(out.items()))
@@ -273,9 +371,9 @@ def compare(user: User, indicator_id: str, period_end: dt.date) -> dict:
     Analysts and admins only. Figures are computed as the user may see them, so were members
     ever allowed here they would get small numbers suppressed (`suppress=True`)."""
     if user.role not in COMPARE_ROLES:
-        raise AccessDenied("comparing councils is for analysts")
+        raise refuse(user, "councils compared", {}, "comparing councils is for analysts")
     rows, lacking = [], []
-    for la in loaded_las():
+    for la in user_las(user):
         if period_end not in periods(la):
             lacking.append(la)
             continue
@@ -284,6 +382,20 @@ def compare(user: User, indicator_id: str, period_end: dt.date) -> dict:
             if row["id"] == indicator_id:
                 rows.append({"la": la, "la_name": result["la_name"], **row})
     return {"rows": rows, "lacking": lacking}
+
+
+AUDIT_ROLES = frozenset({"analyst", "admin"})
+
+
+def audit_log(user: User, limit: int = 200) -> dict:
+    """The newest entries of the audit log and whether its chain is intact, for analysts and
+    admins. Reading it is itself recorded."""
+    if user.role not in AUDIT_ROLES:
+        raise refuse(user, "audit log", {}, "the audit log is for analysts")
+    entries = state.audit_entries(limit=limit)
+    problems = state.verify_audit()
+    audit(user, "audit log", {"limit": limit}, len(entries))
+    return {"entries": entries, "problems": problems}
 
 
 class NotFound(Exception):
@@ -300,23 +412,25 @@ def rejects_report(user: User, load_id: str, name: str) -> tuple[Path, str]:
     (path, content type). The path is built only from a load id found in the current
     warehouse's load log and a fixed file name, never from the request's text. Every report
     served and every refusal is audited."""
-    asked = {"load_id": str(load_id)[:80], "file": str(name)[:40]}
-    if user.role not in REPORT_ROLES:
-        audit(user, "report refused", asked, 0)
-        raise AccessDenied("rejects reports hold child-level data: analysts only")
+    # the request's text is never written to the log as it came (it could be anything,
+    # even a child's id): only whether it named a real load and file
     con = connection()
     found = None if con is None or name not in REPORT_FILES else con.execute(
         "SELECT load_id, (SELECT count(*) FROM rejects r WHERE r.load_id = l.load_id) "
-        "FROM load_log l WHERE l.load_id = ?", [str(load_id)]).fetchone()
+        "FROM load_log l WHERE l.load_id = ?", [str(load_id)[:80]]).fetchone()
+    asked = {"load_id": found[0], "file": name} if found else {"load_id": "(not a load)"}
+    if user.role not in REPORT_ROLES:
+        raise refuse(user, "rejects report", asked,
+                     "rejects reports hold child-level data: analysts only")
     if found is None:
-        audit(user, "report not found", asked, 0)
+        audit(user, "rejects report", asked, 0, outcome="refused")
         raise NotFound("no such report")
     reports = (settings.data_dir() / "reports").resolve()
     path = (reports / found[0] / name).resolve()
     if path.parent.parent != reports or not path.is_file():
-        audit(user, "report not found", asked, 0)
+        audit(user, "rejects report", asked, 0, outcome="refused")
         raise NotFound("no such report")
-    audit(user, f"report {name}", {"load_id": found[0]}, int(found[1]))
+    audit(user, f"report {name}", asked, int(found[1]), outcome="shown")
     return path, REPORT_FILES[name]
 
 
@@ -326,5 +440,6 @@ def figures_for(user: User, la: str, period_end: dt.date,
     team)."""
     if group is None:
         return {r["id"]: r for r in indicators(user, la, period_end)["indicators"]}
+    check_group(user, la, period_end, group)
     rows = indicators(user, la, period_end, group[0])["indicators"]
     return {r["id"]: r for r in rows if r.get("group") == group[1]}

@@ -1,4 +1,5 @@
-"""The Dash app factory. gunicorn serves `dashboard.app:server` (Procfile `web`).
+"""The Dash app factory. gunicorn serves `dashboard.app:server` (Procfile `web`), built on
+first use so importing this module starts nothing; `make run` serves `create_app(demo=True)`.
 
 Every view is a URL: the page is the path, the filters (period end, service area, team, and
 per page a measure or breakdown) are the query string, so a link opens the same view. One
@@ -9,16 +10,18 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import urllib.parse
 
 from dash import Dash, Input, Output, State, dcc, html
-from flask import Response, send_file
+from flask import Response, abort, has_request_context, send_file
 
-from dashboard import access
+from dashboard import access, auth, security
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
-from dashboard.pages import compare, drill, indicator, overview, quality, theme
+from dashboard.pages import audit_log, compare, drill, indicator, overview, quality, theme
 from dashboard.view import View
+from etl.indicators.catalogue import BY_ID
 from etl.warehouse.publish import WarehouseError, private_data_dir
 
 log = logging.getLogger(__name__)
@@ -31,14 +34,38 @@ INDEX = """<!DOCTYPE html>
 
 NAV = [("/", "Board overview"), ("/drill", "Drill-down"), ("/data-quality", "Data quality")]
 COMPARE_NAV = ("/compare", "Compare councils")
+AUDIT_NAV = ("/audit", "Audit log")
+# the paths there are pages at; anything else is "page not found" before any data is read
+PAGES = re.compile(r"^/(?:|principle/[1-7]|outcome/[a-z-]{1,40}|indicator/[a-z0-9_]{1,60}|"
+                   r"drill|data-quality|compare|audit)/?$")
+
+
+class CPDDash(Dash):
+    """Dash, without the versions of Dash, Python and plotly in the page's config: they tell
+    an attacker which known flaws to try, and the page never needs them."""
+
+    def _config(self):
+        config = super()._config()
+        for key in ("dash_version", "python_version", "dash_version_url", "ddk_version",
+                    "plotly_version"):
+            config.pop(key, None)
+        return config
 
 
 def nav_items(view: View) -> list[tuple[str, str]]:
-    """The main navigation: comparing councils is offered to analysts when there are two or
-    more to compare (the data layer refuses everyone else whatever they ask)."""
+    """The main navigation: the drill-down for those who may see children; comparing councils
+    for analysts when there are two or more to compare; the audit log for analysts (the data
+    layer refuses everyone else whatever they ask)."""
+    items = [item for item in NAV if item[0] != "/drill" or view.user.sees_child_level]
     if view.user.role in access.COMPARE_ROLES and len(view.las) > 1:
-        return NAV + [COMPARE_NAV]
-    return NAV
+        items.append(COMPARE_NAV)
+    if view.user.role in access.AUDIT_ROLES:
+        items.append(AUDIT_NAV)
+    return items
+
+
+def known_path(pathname: str | None) -> bool:
+    return bool(PAGES.match(pathname or "/"))
 
 
 def route(pathname: str, view: View) -> list:
@@ -55,16 +82,20 @@ def route(pathname: str, view: View) -> list:
         return quality.layout(view)
     if parts == ["compare"]:
         return compare.layout(view)
-    return [html.H1("Page not found"), html.P(f"There is no page at {pathname}.")]
+    if parts == ["audit"]:
+        return audit_log.layout(view)
+    return [html.H1("Page not found"), html.P("There is no page at this address.")]
 
 
 def filter_bar(view: View, pathname: str) -> html.Div:
     """Filters as plain links that rewrite the URL: each works from the keyboard, reads
     properly in a screen reader and can be shared. Teams are offered once a service area is
-    chosen, so the list stays short. With several councils loaded, the council comes first;
-    choosing another starts again at its latest period, for the whole council."""
+    chosen, so the list stays short; a manager with a remit is offered their own teams, and
+    only the service areas wholly inside it. With several councils loaded, the council comes
+    first; choosing another starts again at its latest period, for the whole council."""
     teams = access.teams(view.la, view.period)
-    areas = sorted(teams["service_area"].unique())
+    areas = sorted(a for a, inside in teams.groupby("service_area")["team"]
+                   if all(view.user.may_see_team(t) for t in inside))
     here = {k: v for k, v in view.params.items()
             if k not in ("la", "period", "area", "team", "sw", "load")}
     latest = view.periods[-1]
@@ -91,29 +122,58 @@ def filter_bar(view: View, pathname: str) -> html.Div:
                            la=None if code == view.default_la else code, period=None,
                            area=None, team=None) for code in view.las]
         filters.insert(0, group("Council", la_items))
-    if view.area:
+    if view.user.has_remit:
+        mine = sorted(t for t in teams["team"].unique() if view.user.may_see_team(t))
+        filters.append(group("Your teams", [choice("All", view.team is None, team=None)] + [
+            choice(t, t == view.team, area=None, team=t) for t in mine]))
+    elif view.area:
         in_area = sorted(teams.loc[teams["service_area"] == view.area, "team"].unique())
         filters.append(group("Team", [choice("All", view.team is None, team=None)] + [
             choice(t, t == view.team, team=t) for t in in_area]))
     return html.Div(filters, className="filters")
 
 
-def page(pathname: str, search: str) -> list:
-    view = View.for_request(current_user(), search)
+def masthead(user: access.User | None, shown: str, nav: list, demo: bool) -> html.Header:
+    """The header of every page: who is signed in, a way out, and in the demo a banner."""
+    who = []
+    if user is not None:
+        who = [html.Span(f"Signed in as {user.name} ({user.role})", className="who"),
+               html.Form([dcc.Input(type="hidden", name="csrf", value=auth.csrf_token()
+                                    if has_request_context() else ""),
+                          html.Button("Sign out", type="submit", className="link-button")],
+                         action="/sign-out", method="POST", className="sign-out")]
+    banner = [html.P([html.Strong("Demo"), ": synthetic data only, served to this machine "
+                      "alone. Each demo user sees what their role would see."],
+                     className="demo-banner", role="note")] if demo else []
+    return html.Header([
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        *banner,
+        html.Div([html.Span("Corporate parenting dashboard", className="service-name"),
+                  html.Span(shown, className="la-name", id="la-name"), *who],
+                 className="masthead"),
+        html.Nav(html.Ul(nav), className="site-nav", **{"aria-label": "Main"}),
+    ], className="site-header")
+
+
+def page(pathname: str, search: str, user: access.User, demo: bool = False) -> list:
+    """The page a URL asks for, as this user may see it. A URL naming anything unknown or
+    outside the user's reach gets a refusal, written to the audit log."""
+    try:
+        view = View.for_request(user, search)
+    except access.AccessDenied as denied:
+        return [masthead(user, "", [], demo), html.Main(
+            [html.H1("Not available"), html.P(str(denied)),
+             html.P(dcc.Link("Go to the board overview", href="/"))], id="main",
+            tabIndex="-1")]
     config = access.config(view.la)
     comparing = (pathname or "/").rstrip("/") == "/compare"
     shown = config.name if len(view.las) < 2 else f"{config.name} ({view.la})"
     if comparing and len(view.las) > 1 and view.user.role in access.COMPARE_ROLES:
         shown = f"{len(view.las)} councils side by side"
-    header = html.Header([
-        html.A("Skip to main content", href="#main", className="skip-link"),
-        html.Div([html.Span("Corporate parenting dashboard", className="service-name"),
-                  html.Span(shown, className="la-name", id="la-name")], className="masthead"),
-        html.Nav(html.Ul([html.Li(dcc.Link(label, href=href + (
-            "?" + urllib.parse.urlencode(view.filters) if view.filters else "")))
-            for href, label in nav_items(view)]), className="site-nav",
-            **{"aria-label": "Main"}),
-    ], className="site-header")
+    nav = [html.Li(dcc.Link(label, href=href + (
+        "?" + urllib.parse.urlencode(view.filters) if view.filters else "")))
+        for href, label in nav_items(view)]
+    header = masthead(user, shown, nav, demo)
     if view.period is None:
         body = [html.H1(config.name),
                 html.P("No extract has been loaded yet. Load one with `cpd load FOLDER "
@@ -121,30 +181,37 @@ def page(pathname: str, search: str) -> list:
                        "`cpd load-sample`.")]
         return [header, html.Main(body, id="main", tabIndex="-1")]
     try:
-        body = route(pathname, view)
+        body = route(pathname, view) if known_path(pathname) else route("/nowhere", view)
     except access.AccessDenied as denied:
+        if not denied.audited:
+            access.audit(user, "page refused", {"page": page_kind(pathname)}, 0, "refused")
         body = [html.H1("Not available"), html.P(str(denied))]
     # comparing councils has its own choices (a measure, a period end loaded for any council)
-    bar = [] if comparing else [filter_bar(view, pathname or "/")]
+    bar = [] if comparing or pathname == "/audit" else [filter_bar(view, pathname or "/")]
     return [header, html.Main([*bar, *body], id="main", tabIndex="-1")]
+
+
+def page_kind(pathname: str | None) -> str:
+    """The kind of page a path is, safe to write to the audit log (never the path as sent)."""
+    if not known_path(pathname):
+        return "unknown"
+    parts = [p for p in (pathname or "/").split("/") if p]
+    return parts[0] if parts else "overview"
 
 
 def serve_report(load_id: str, name: str) -> Response:
     """A load's rejects report (rejects.html or rejects.csv), for analysts: child ids and
     values are in it. The data layer checks the role and that the load is in the warehouse's
-    load log, and audits every answer; a refusal is a plain 403 or 404."""
-    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    load log, and audits every answer; a refusal is a 403 or 404 page."""
     try:
         path, content_type = access.rejects_report(current_user(), load_id, name)
     except access.AccessDenied:
-        return Response("Rejects reports hold child-level data and are for analysts.\n",
-                        403, headers, mimetype="text/plain")
+        return auth.refusal("Rejects reports hold child-level data and are for analysts.")
     except access.NotFound:
-        return Response("There is no such report.\n", 404, headers, mimetype="text/plain")
+        return auth.refusal("There is no such report.", 404)
     response = send_file(path, mimetype=content_type, max_age=0, conditional=False,
                          as_attachment=name.endswith(".csv"),
                          download_name=f"rejects-{path.parent.name}{path.suffix}")
-    response.headers.update(headers)
     # the report shows values exactly as the extract held them: nothing in it may run
     response.headers["Content-Security-Policy"] = \
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -156,15 +223,19 @@ def no_report(anything: str) -> Response:
     return serve_report(anything, "")
 
 
-def create_app() -> Dash:
-    # the audit database and anything else the app writes is its owner's alone (0600)
+def create_app(demo: bool = False) -> Dash:
+    """The app, signed-in throughout. In production (`demo=False`) it refuses to start
+    without a secret key and a way to sign in (auth.StartupRefused)."""
+    # the state database and anything else the app writes is its owner's alone (0600)
     os.umask(0o077)
     private_data_dir()
-    app = Dash(__package__ or __name__, title="Corporate parenting dashboard",
-               serve_locally=True, update_title=None, suppress_callback_exceptions=True)
+    app = CPDDash(__package__ or __name__, title="Corporate parenting dashboard",
+                  serve_locally=True, update_title=None, suppress_callback_exceptions=True,
+                  compress=False)
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"),
                            html.Div(id="page")])
+    auth.init_auth(app.server, demo)
     app.server.add_url_rule("/reports/<load_id>/<name>", "rejects_report", serve_report)
     # anything else under /reports/ is no report (not the app's page, which Dash would serve)
     app.server.add_url_rule("/reports/<path:anything>", "no_report", no_report)
@@ -173,7 +244,7 @@ def create_app() -> Dash:
                   Input("url", "search"))
     def render(pathname, search):
         try:
-            return page(pathname, search)
+            return page(pathname, search, current_user(), demo)
         except WarehouseError as err:  # a damaged data folder: say so, not a 500
             log.error("%s", err)
             return [html.Main([html.H1("The data cannot be opened"), html.P(
@@ -186,9 +257,17 @@ def create_app() -> Dash:
                   prevent_initial_call=True)
     def download(csv_clicks, xlsx_clicks, search):
         from dash import ctx
-        view = View.for_request(current_user(), search)
-        return drill.export(view, "csv" if ctx.triggered_id == "drill-export-csv" else "xlsx")
+        user = current_user()
+        try:
+            view = View.for_request(user, search)
+            kind = "csv" if ctx.triggered_id == "drill-export-csv" else "xlsx"
+            return drill.export(view, kind)
+        except access.AccessDenied as denied:
+            if not denied.audited:
+                access.audit(user, "children export", {}, 0, "refused")
+            abort(403)
 
+    security.harden(app, demo, known_path)
     # Dash registers its script bundles in a before-request hook that sets its "done" flag
     # before the work (plotly/dash#3971). Under threaded gunicorn the browser's first burst of
     # script requests races it and gets 500 "not a registered library". Doing the setup here,
@@ -197,5 +276,12 @@ def create_app() -> Dash:
     return app
 
 
-app = create_app()
-server = app.server
+def __getattr__(name: str):
+    """`dashboard.app:server` for gunicorn (the Procfile): the production app, made on first
+    use so importing this module (tests, the CLI) needs no secret key."""
+    if name in ("app", "server"):
+        global app, server
+        app = create_app(demo=False)
+        server = app.server
+        return globals()[name]
+    raise AttributeError(name)

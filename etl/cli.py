@@ -1,7 +1,8 @@
 """`cpd`: the command line of the corporate parenting dashboard.
 
-Exit codes: 0 done; 1 `validate` found rows that would be rejected; 2 the input or the command
-cannot be used (the message says what to fix); nothing is ever left half-done.
+Exit codes: 0 done; 1 `validate` found rows that would be rejected, or `audit --verify` found
+the audit log changed; 2 the input or the command cannot be used (the message says what to
+fix); nothing is ever left half-done.
 """
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import datetime as dt
 import json
 import logging
 import os
+import secrets
 import sys
 import tomllib
 from pathlib import Path
 
+from dashboard.state import StateError
 from etl import settings, synth
 from etl.config import ConfigError, config_for, default_code, parse_la_code, resolve_la
 from etl.period import PeriodEndError, guess_period_end, parse_period_end
@@ -204,6 +207,237 @@ def cmd_serve(args) -> int:
     return 0
 
 
+# --- users and the audit log (the state database beside the warehouse) ------------------------
+
+def _teams_arg(text: str | None):
+    """--teams "Team A,Team B", or --teams all for every team; None when not given."""
+    from dashboard import state
+
+    if text is None:
+        return None
+    if text.strip().lower() == state.ALL_TEAMS:
+        return state.ALL_TEAMS
+    teams = [team.strip() for team in text.split(",") if team.strip()]
+    if not teams:
+        raise UsageError("--teams needs team names separated by commas, or all.")
+    return teams
+
+
+def _councils_arg(values: list[str] | None) -> list[str] | None:
+    """--la CODE (repeatable, or codes separated by commas); None = every council loaded."""
+    if not values:
+        return None
+    return [_la_arg(code) for value in values for code in value.split(",")]
+
+
+def _read_password() -> str:
+    """One line from stdin (without echo when it is a terminal): the new password."""
+    from dashboard import state
+
+    try:
+        if sys.stdin is None:
+            raise EOFError
+        if sys.stdin.isatty():
+            import getpass
+            password = getpass.getpass("New password: ")
+        else:
+            password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    except (OSError, EOFError, UnicodeDecodeError, ValueError):
+        raise UsageError("cannot read a password from stdin.") from None
+    if len(password) < state.MIN_PASSWORD:
+        raise UsageError(f"the password needs at least {state.MIN_PASSWORD} characters.")
+    if len(password) > state.MAX_PASSWORD:
+        raise UsageError(f"the password can have at most {state.MAX_PASSWORD} characters.")
+    return password
+
+
+def _new_password(from_stdin: bool) -> tuple[str, bool]:
+    """(password, whether it was made here and so must be shown once)."""
+    if from_stdin:
+        return _read_password(), False
+    return secrets.token_urlsafe(18), True  # 144 random bits
+
+
+def _show_password(name: str, password: str) -> None:
+    print(f"Password for {name}: {password}")
+    print("Pass it on safely (in person or by phone, not in the same email as the name). It is "
+          "not stored and will not be shown again; `cpd users reset` makes a new one.")
+
+
+def _remit(user) -> str:
+    teams = "every team" if user.teams is None else ", ".join(user.teams)
+    councils = "every council" if user.councils is None else ", ".join(user.councils)
+    return f"{teams}; {councils}"
+
+
+def cmd_users_add(args) -> int:
+    from dashboard import state
+
+    teams, councils = _teams_arg(args.teams), _councils_arg(args.la)
+    if args.role == "manager" and teams is None:
+        raise UsageError("a manager needs --teams: the teams they manage, separated by commas, "
+                         "or --teams all.")
+    password, made_here = _new_password(args.password_stdin)
+    user = state.add_user(args.name, args.role, teams=teams, councils=councils,
+                          password=password)
+    print(f"Added {user.name}, {user.role} ({_remit(user)}).")
+    if made_here:
+        _show_password(user.name, password)
+    return 0
+
+
+def _user_row(user) -> dict:
+    """What `users list` shows of a user: never the password hash."""
+    return {"name": user.name, "role": user.role,
+            "teams": None if user.teams is None else list(user.teams),
+            "councils": None if user.councils is None else list(user.councils),
+            "source": user.source, "status": user.status}
+
+
+def cmd_users_list(args) -> int:
+    from dashboard import state
+
+    rows = [_user_row(user) for user in state.list_users()]
+    if args.format == "json":
+        print(json.dumps({"users": rows}, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No users yet: add one with `cpd users add NAME --role ROLE`.")
+        return 0
+    shown = [{**row, "teams": "all" if row["teams"] is None else ", ".join(row["teams"]),
+              "councils": "all" if row["councils"] is None else ", ".join(row["councils"])}
+             for row in rows]
+    _print_table(shown, ["name", "role", "teams", "councils", "source", "status"])
+    return 0
+
+
+def _print_table(rows: list[dict], columns: list[str]) -> None:
+    widths = {c: max(len(c), *(len(str(row[c])) for row in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    for row in rows:
+        print("  ".join(str(row[c]).ljust(widths[c]) for c in columns).rstrip())
+
+
+def cmd_users_disable(args) -> int:
+    from dashboard import state
+
+    user = state.disable_user(args.name)
+    print(f"Disabled {user.name}: they cannot sign in, and every session they had has ended.")
+    return 0
+
+
+def cmd_users_enable(args) -> int:
+    from dashboard import state
+
+    user = state.enable_user(args.name)
+    print(f"Enabled {user.name}: they can sign in again.")
+    return 0
+
+
+def cmd_users_reset(args) -> int:
+    from dashboard import state
+
+    password, made_here = _new_password(args.password_stdin)
+    user = state.reset_password(args.name, password)
+    print(f"Gave {user.name} a new password and signed them out everywhere.")
+    if made_here:
+        _show_password(user.name, password)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from dashboard import state
+
+    if args.verify:
+        return _verify_audit(args.format)
+    if not 1 <= args.limit <= state.MAX_AUDIT_LIMIT:
+        raise UsageError(f"--limit must be between 1 and {state.MAX_AUDIT_LIMIT:,}.")
+    entries = state.audit_entries(limit=args.limit, user=args.user, outcome=args.outcome)
+    if args.format == "json":
+        print(json.dumps({"entries": entries}, indent=2, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("No audit entries" + (" match." if args.user or args.outcome else " yet."))
+    else:
+        _print_table([{**entry, "at": entry["at"][:19].replace("T", " "),
+                       "what": json.dumps(entry["what"], ensure_ascii=False)}
+                      for entry in entries],
+                     ["id", "at", "user", "role", "action", "outcome", "rows", "source", "what"])
+    if (settings.data_dir() / "audit.sqlite").exists():  # from versions before state.sqlite
+        print("Entries written before this version are in audit.sqlite, kept as they were.")
+    return 0
+
+
+def _verify_audit(output: str) -> int:
+    """Exit 0 when the chain is intact, 1 (each problem printed) when it is not."""
+    from dashboard import state
+
+    problems = state.verify_audit()
+    if output == "json":
+        print(json.dumps({"intact": not problems, "entries": state.audit_count(),
+                          "problems": problems}, indent=2))
+        return 1 if problems else 0
+    if not problems:
+        print(f"The audit log is intact: {state.audit_count():,} entries.")
+        return 0
+    for problem in problems:
+        print(problem)
+    print(f"The audit log has been tampered with: {len(problems)} problem(s) found.")
+    return 1
+
+
+def _add_password_stdin(p) -> None:
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the new password (12 characters or more) from stdin instead "
+                        "of making one")
+
+
+def _state_parsers(sub) -> None:
+    """`cpd users ...` and `cpd audit`: the state database beside the warehouse."""
+    from dashboard.state import OUTCOMES, ROLES
+
+    users = sub.add_parser("users", help="add, list, disable, enable or reset dashboard users")
+    verbs = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
+
+    p = verbs.add_parser("add", help="add a user (prints a new password once)")
+    p.add_argument("name", help="1 to 64 letters, digits, dots, underscores, hyphens or @")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--teams", help='the teams they see, "Team A,Team B", or all (a manager '
+                                   "needs this)")
+    p.add_argument("--la", action="append", metavar="CODE",
+                   help="a council they see (ONS code; repeat for several; default every "
+                        "council loaded)")
+    _add_password_stdin(p)
+    p.set_defaults(func=cmd_users_add)
+
+    p = verbs.add_parser("list", help="list the users (never their passwords)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_users_list)
+
+    for verb, func, text in (("disable", cmd_users_disable,
+                              "stop a user signing in, ending their sessions"),
+                             ("enable", cmd_users_enable, "let a disabled user sign in again")):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("name")
+        p.set_defaults(func=func)
+
+    p = verbs.add_parser("reset", help="give a user a new password and sign them out "
+                                       "everywhere")
+    p.add_argument("name")
+    _add_password_stdin(p)
+    p.set_defaults(func=cmd_users_reset)
+
+    p = sub.add_parser("audit", help="show the newest audit log entries, or --verify it")
+    p.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
+    p.add_argument("--user", help="only this user's entries")
+    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--verify", action="store_true",
+                   help="check the hash chain: exit 0 if intact, 1 naming each problem "
+                        "(--format json for monitoring)")
+    p.set_defaults(func=cmd_audit)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cpd", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -248,6 +482,8 @@ def parser() -> argparse.ArgumentParser:
     synth.add_arguments(p)
     p.set_defaults(func=cmd_synth)
 
+    _state_parsers(sub)
+
     p = sub.add_parser("serve", help="serve the dashboard (development server)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -264,7 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         private_data_dir()
         return args.func(args)
-    except (ExtractError, UsageError, ConfigError, LoadInProgress, WarehouseError) as err:
+    except (ExtractError, UsageError, ConfigError, LoadInProgress, WarehouseError,
+            StateError) as err:
         print(f"cpd {args.command}: {err}", file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return 2

@@ -7,3 +7,54 @@ def data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     monkeypatch.setenv("CPD_DATA_DIR", str(folder))
     return folder
+
+
+# --- the log scan (issue 9): nothing logged during the tests names a child of the sample -------
+# At the start of a session the logs are emptied (each run scans its own) and every Python log
+# record of this process is written to tests/artifacts/python.log; the live servers write their
+# stderr to tests/artifacts/server.log. At the end, those and every *.log under this session's
+# pytest temp folder are scanned for the sample's child identifiers: a hit fails the run, naming
+# the file and the number of hits, never the identifiers.
+
+def pytest_sessionstart(session):
+    import logging
+
+    from tests.security.logscan import ARTIFACTS, PYTHON_LOG, SERVER_LOG
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for log in (SERVER_LOG, PYTHON_LOG):
+        log.write_text("")
+    handler = logging.FileHandler(PYTHON_LOG, encoding="utf-8")
+    handler.setLevel(logging.NOTSET)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    session.config.stash[_PYTHON_LOG_HANDLER] = handler
+
+
+_PYTHON_LOG_HANDLER = pytest.StashKey()
+
+
+@pytest.hookimpl(trylast=True)  # after the session's fixtures (the live servers) are gone
+def pytest_sessionfinish(session, exitstatus):
+    import logging
+
+    from tests.security.logscan import log_files, report, scan_files
+
+    handler = session.config.stash.get(_PYTHON_LOG_HANDLER, None)
+    if handler is not None:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    basetemp = getattr(factory, "_basetemp", None)
+    hits = scan_files(log_files(basetemp))
+    if not hits:
+        return
+    lines = ["LOG SCAN FAILED: children's identifiers from the sample were logged"] + \
+        report(hits)
+    writer = session.config.pluginmanager.get_plugin("terminalreporter")
+    for line in lines:
+        if writer is not None:
+            writer.write_line(line, red=True, bold=True)
+        else:
+            print(line)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -19,7 +19,7 @@ LEVELS = [("service_area", "Service area"), ("team", "Team"), ("social_worker", 
 def crumbs(view: View, indicator_id: str, sw: str | None) -> html.Nav:
     base = {"indicator": indicator_id, "la": view.filters.get("la"),
             "period": view.filters.get("period")}
-    trail = [link("Council", "/drill", base)]
+    trail = [link("Your teams" if view.user.has_remit else "Council", "/drill", base)]
     if view.area:
         trail.append(link(view.area, "/drill", {**base, "area": view.area}))
     if view.team:
@@ -50,9 +50,10 @@ def layout(view: View) -> list:
     if entry is None:
         return [html.H1("Page not found"), html.P(f"There is no indicator {indicator_id}.")]
     if not view.user.sees_child_level:
-        return [html.H1("Drill-down"),
-                html.P("The drill-down to teams, workers and children is for managers and "
-                       "analysts. Board members see the council's figures on the other pages.")]
+        raise access.refuse(view.user, "drill-down", {"la": view.la},
+                            "The drill-down to teams, workers and children is for managers and "
+                            "analysts. Board members see the council's figures on the other "
+                            "pages.")
     sw = view.params.get("sw")
     chooser = html.Details([
         html.Summary("Choose another measure"),
@@ -65,7 +66,8 @@ def layout(view: View) -> list:
                chooser, crumbs(view, entry.id, sw)]
     if view.team or sw:
         content += children_section(view, entry, sw)
-    level, label = LEVELS[1] if view.area else LEVELS[0]
+    # a manager with a remit starts at their own teams
+    level, label = LEVELS[1] if view.area or view.user.has_remit else LEVELS[0]
     if view.team:
         level, label = LEVELS[2]
     sw_team = access.social_worker_teams(view.la, view.period) \

@@ -46,7 +46,7 @@ def small_multiple(view: View, row: dict | None, trend: list, indicator_id: str)
 
 def layout(view: View, kind: str, key: str) -> list:
     if kind == "principle":
-        number = int(key) if key.isdigit() else 0
+        number = int(key) if key.isascii() and key.isdigit() and len(key) < 3 else 0
         if number not in PRINCIPLES:
             return [html.H1("Page not found"), html.P(f"There is no principle {key}.")]
         title, ids, intro = principle_title(number), principle_indicators(number), ""

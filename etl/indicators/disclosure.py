@@ -1,68 +1,354 @@
-"""Disclosure control: the one function every member-facing output uses.
+"""Disclosure control: what a member (councillor) may see of a figure.
 
 Any count from 1 to 5, and any percentage, average or rate whose numerator or denominator is 1
-to 5, is shown as `c`. In a breakdown, secondary suppression hides a further cell wherever a
-hidden one could be worked out from the total and the other cells: for the numerators and for
-the denominators, never exactly one hidden non-zero figure. Zero is shown as zero.
+to 5, is shown as `c`. Zero is shown as zero. Secondary suppression then hides further cells
+until no hidden cell with a true value of 1 to 5 can be worked out from what a member sees
+*together* for one council, indicator and period end: the council figure, every breakdown a
+member may choose (each adds up to the council figure) and the service areas with the teams
+inside them. Suppression decided one table at a time is not enough: a hidden team is the
+difference between its service area and the area's other teams, which are shown in another
+table.
+
+The check is linear algebra on one quantity at a time (numerators; for percentages and averages
+also denominators). Cells are the council figure and every group of every breakdown; the
+equations are "the groups of a breakdown add up to the council figure" and "service areas add
+up to their teams". A hidden cell can be worked out exactly when its unit vector lies in the
+row space of the equations restricted to the hidden cells; one singular value decomposition
+answers that for every hidden cell at once.
+
+Bounds matter too. Zero is shown as zero, so a member knows every hidden count is at least 1:
+two hidden groups adding up to 2 are both 1, which linear algebra alone does not see. So the
+check treats the cells at that floor (value 1) with care: every other hidden cell can move
+both ways, and a cell of 1 must be movable with the other cells of 1 held still (`_exposed`).
+Away from the floor nothing is pinned that linear algebra cannot pin, since a point strictly
+inside the bounds can move a little in any direction the equations allow.
+
+The pattern for a quantity is a function of its cells and values only (not of the indicator it
+belongs to), so two indicators sharing the same figures (children looked after, and the
+denominator of a percentage of them) hide the same cells; and hiding more never lets a member
+work out more, so a row hidden for either its numerator or its denominator stays safe.
 """
 from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 SUPPRESSED = "c"
 NOTE = ("c: not shown, to protect children's identities (a figure of 1 to 5, or one that "
         "would let such a figure be worked out)")
 
+OVERALL = (None, None)  # the council figure's cell; a group's cell is (breakdown, group)
+_TOLERANCE = 1e-9  # the equations are 0/1/-1 sums over a few dozen cells: well conditioned
 
-def _small(x) -> bool:
-    return isinstance(x, (int, float)) and 1 <= x <= 5
+
+def small(x) -> bool:
+    return _number(x) and 1 <= x <= 5
+
+
+def _number(x) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def is_primary(row: dict) -> bool:
-    if row["unit"] == "count":
-        return _small(row["numerator"])
-    if row["unit"] == "rate":  # the denominator is the whole 0-17 population
-        return _small(row["numerator"])
-    return _small(row["numerator"]) or _small(row["denominator"])
+    """A row hidden for its own sake: a count of 1-5, or a percentage or average with a
+    numerator or denominator of 1-5. A rate's denominator is the whole 0-17 population."""
+    if row["unit"] in ("count", "rate"):
+        return small(row["numerator"])
+    return small(row["numerator"]) or small(row["denominator"])
 
 
-def _secondary(rows: list[dict], hidden: set[int]) -> set[int]:
-    """Add cells until no quantity has exactly one hidden non-zero figure among the groups."""
-    hidden = set(hidden)
-    quantities = ["numerator"] if rows and rows[0]["unit"] in ("count", "rate") else \
-        ["numerator", "denominator"]
-    changed = True
-    while changed:
-        changed = False
-        for quantity in quantities:
-            values = {i: rows[i][quantity] for i in range(len(rows))
-                      if isinstance(rows[i][quantity], (int, float))}
-            if sum(1 for i in hidden if values.get(i)) != 1:
-                continue
-            candidates = sorted((v, i) for i, v in values.items() if i not in hidden and v)
-            if candidates:
-                hidden.add(candidates[0][1])
-                changed = True
+@dataclass(frozen=True)
+class Nest:
+    """Groups of one breakdown that add up to groups of another: service areas and the teams
+    inside them. A team found in two areas joins them into one nest (the two areas together
+    add up to their teams), so every nest is an exact equation."""
+    parent: str
+    child: str
+    parents: frozenset
+    children: frozenset
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything besides the figures that decides what a member can work out: the
+    breakdowns a member may see (in the order ties are broken) and the nests between them."""
+    breakdowns: tuple[str, ...]
+    nests: tuple[Nest, ...] = ()
+
+
+def nests(parent: str, child: str, pairs) -> tuple[Nest, ...]:
+    """Nests from the (parent group, child group) pairs that occur, e.g. (service area, team)
+    for every child at a period end: groups linked through a shared child group are one nest."""
+    root: dict = {}
+
+    def find(x):
+        while root.setdefault(x, x) != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for area, team in pairs:
+        root[find(("p", area))] = find(("c", team))
+    members: dict = {}
+    for node in list(root):
+        members.setdefault(find(node), []).append(node)
+    out = [Nest(parent, child, frozenset(g for kind, g in nodes if kind == "p"),
+                frozenset(g for kind, g in nodes if kind == "c")) for nodes in members.values()]
+    return tuple(sorted(out, key=lambda n: sorted(map(str, n.parents))))
+
+
+def _order(layout: Layout, cell) -> tuple:
+    """The tie-break order of cells: the council figure, then breakdowns in the layout's
+    order, groups by name."""
+    breakdown, group = cell
+    rank = -1 if breakdown is None else (layout.breakdowns.index(breakdown)
+                                         if breakdown in layout.breakdowns else len(
+                                             layout.breakdowns))
+    return rank, str(breakdown), group is None, str(group)
+
+
+def protect(values: dict, layout: Layout, hidden: frozenset = frozenset(),
+            strict: bool = False) -> frozenset:
+    """The cells of one quantity a member must not see: {cell: value} for the council figure
+    (OVERALL) and every group listed in every breakdown (zeros included: a listed breakdown
+    adds up to the council figure). Cells missing from `values` count as known; cells in
+    `hidden` are hidden already. With `strict`, no hidden non-zero cell may be worked out,
+    not only those of 1 to 5."""
+    present = frozenset(b for b, _ in values if b is not None)
+    cells = tuple(sorted(((c, v) for c, v in values.items() if _number(v) and v != 0),
+                         key=lambda item: _order(layout, item[0])))
+    return _protect(cells, present, layout, frozenset(hidden) & {c for c, _ in cells}, strict)
+
+
+@lru_cache(maxsize=8192)
+def _protect(cells: tuple, present: frozenset, layout: Layout, initial: frozenset,
+             strict: bool) -> frozenset:
+    """Cached on the figures themselves: identical quantities get identical patterns (and
+    each is worked out once per period, however many indicators share it)."""
+    keys = [c for c, _ in cells]
+    values = np.array([v for _, v in cells], dtype=float)
+    guarded = (lambda v: v != 0) if strict else small
+    equations = _equations(keys, present, layout)
+    hidden = {i for i, v in enumerate(values) if small(v) or keys[i] in initial}
+    everything = set(range(len(keys)))
+    # Cells no amount of hiding protects, by this (cautious) test: a council figure of 1 that
+    # is also the only non-zero group of every breakdown. A member still cannot pin it (all
+    # those cells could be 2 together), so it is left, rather than hiding cells in vain.
+    hopeless = set(_exposed(equations, values, everything, guarded))
+    while True:  # each round hides at least one more cell, or stops
+        exposed = [i for i in _exposed(equations, values, hidden, guarded) if i not in hopeless]
+        if not exposed:
+            break
+        extra = _secondary(equations, values, hidden, exposed[0], keys)
+        if not extra:  # every non-zero cell is hidden already
+            break
+        hidden.update(extra)
+    return frozenset(keys[i] for i in hidden)
+
+
+def _equations(keys: list, present: frozenset, layout: Layout) -> np.ndarray:
+    """One row per equation a member can write down, over the non-zero cells (zeros are
+    shown, so they drop out): council figure minus a breakdown's groups is 0; a nest's parents
+    minus its children is 0. Treated as exact, which is the cautious assumption."""
+    column = {key: i for i, key in enumerate(keys)}
+    rows = []
+    for breakdown in layout.breakdowns:
+        if breakdown not in present:
+            continue
+        row = np.zeros(len(keys))
+        if OVERALL in column:
+            row[column[OVERALL]] = 1
+        for key, i in column.items():
+            if key[0] == breakdown:
+                row[i] = -1
+        rows.append(row)
+    for nest in layout.nests:
+        if nest.parent not in present or nest.child not in present:
+            continue
+        row = np.zeros(len(keys))
+        for key, i in column.items():
+            if key[0] == nest.parent and key[1] in nest.parents:
+                row[i] = 1
+            elif key[0] == nest.child and key[1] in nest.children:
+                row[i] = -1
+        rows.append(row)
+    rows = [r for r in rows if r.any()]
+    return np.array(rows).reshape(len(rows), len(keys))
+
+
+def _decompose(matrix: np.ndarray) -> tuple:
+    """(column space basis, null space basis, singular values, row space basis) of a matrix,
+    from one SVD; a matrix with no rows or no columns has no column or row space."""
+    m, k = matrix.shape
+    if m == 0 or k == 0:
+        return np.zeros((m, 0)), np.eye(k), np.zeros(0), np.zeros((0, k))
+    u, s, vt = np.linalg.svd(matrix, full_matrices=True)
+    rank = int((s > _TOLERANCE * max(1.0, s[0])).sum())
+    return u[:, :rank], vt[rank:].T, s[:rank], vt[:rank]
+
+
+class _Hidden:
+    """What a member can work out when `hidden` cells of one quantity are hidden.
+
+    Cells above 1 (`free`) can move both ways within the bounds a member knows; a cell of 1
+    (`floor`) can only rise (hidden means not zero). A cell is safe if some direction the
+    equations allow moves it without pushing any cell of 1 below 1. The test here looks for
+    such a direction holding all cells of 1 but one still (exact for the usual case, a cell
+    of 1 in a partition or a team alone in its service area; cautious otherwise: a cell it
+    cannot clear is treated as pinned). One SVD of the free cells' columns gives their column
+    space (`basis`) and null space (`null`)."""
+
+    def __init__(self, equations: np.ndarray, values: np.ndarray, hidden: set[int]):
+        self.equations, self.values, self.hidden = equations, values, set(hidden)
+        ordered = sorted(hidden)
+        self.floor = [i for i in ordered if values[i] == 1]
+        self.free = [i for i in ordered if values[i] != 1]
+        self.basis, self.null, self.sigma, self.rows = _decompose(equations[:, self.free])
+
+    def outside(self, column: np.ndarray) -> np.ndarray:
+        """The part of a column outside the free cells' column space."""
+        return column - self.basis @ (self.basis.T @ column)
+
+    def certificate(self, position: int) -> np.ndarray:
+        """Weights y on the equations with y·A = the free cell at `position` alone: the sum a
+        member would write down to work it out (meaningful only if it is fixed)."""
+        return self.basis @ (self.rows[:, position] / self.sigma)
+
+    def releases(self, position: int, column: np.ndarray) -> bool:
+        """Whether a cell with this column, allowed to move, frees the fixed free cell at
+        `position`: it must be movable by the free cells (its column inside their column
+        space) and enter the sum that fixes the cell. The sign of the direction is ours to
+        choose, so a cell of 1 let move this way only ever has to rise."""
+        return (np.linalg.norm(self.outside(column)) < 1e-7
+                and abs(self.certificate(position) @ column) > 1e-7)
+
+    def pinned(self, i: int) -> bool:
+        column = self.equations[:, i]
+        if i not in self.floor:
+            position = self.free.index(i)
+            if np.linalg.norm(self.null[position]) > 1e-7:  # moves with the cells of 1 held
+                return False
+            return not any(self.releases(position, self.equations[:, k]) for k in self.floor)
+        if np.linalg.norm(self.outside(column)) < 1e-7:  # rises with the cells of 1 held
+            return False
+        return not any(self._rises_with(i, k) for k in self.floor if k != i)
+
+    def _rises_with(self, i: int, k: int) -> bool:
+        """Whether cell of 1 `i` can rise when another cell of 1, `k`, may rise too (a team
+        alone in its service area rises with the area)."""
+        _, null, _, _ = _decompose(self.equations[:, self.free + [i, k]])
+        pair = null[-2:]  # how i and k may move, over every direction allowed
+        basis, _, _, _ = _decompose(pair)
+        if basis.shape[1] == 2:
+            return True
+        if basis.shape[1] == 0:
+            return False
+        mine, theirs = basis[:, 0]
+        return abs(mine) > 1e-7 and (abs(theirs) < 1e-7 or mine * theirs > 0)
+
+    def exposed(self, guarded=small) -> list[int]:
+        """Hidden cells of 1 to 5 (those `guarded`) a member could pin, in tie-break order."""
+        return [i for i in sorted(self.hidden) if guarded(self.values[i]) and self.pinned(i)]
+
+    def frees(self, target: int, cell: int) -> bool:
+        """Whether hiding one more cell would stop `target` being pinned (for a cell above 1
+        to first order, from this decomposition; the caller checks again)."""
+        if target in self.floor:
+            return not _Hidden(self.equations, self.values, self.hidden | {cell}).pinned(target)
+        return self.releases(self.free.index(target), self.equations[:, cell])
+
+
+def _exposed(equations: np.ndarray, values: np.ndarray, hidden: set[int],
+             guarded=small) -> list[int]:
+    return _Hidden(equations, values, hidden).exposed(guarded)
+
+
+def _secondary(equations: np.ndarray, values: np.ndarray, hidden: set[int], target: int,
+               keys: list) -> list[int]:
+    """The cells to hide next to protect `target`, cheapest first (smallest figures; ties go to
+    groups before the council figure, the figure everybody reads, then the cells' order):
+    the first shown cell that protects it on its own; else the cheapest pair of a cell sharing
+    an equation with it and one more (a team in another service area needs its area hidden
+    too); else the smallest shown cell sharing an equation with it, or anywhere."""
+    shown = sorted((i for i in range(len(values)) if i not in hidden),
+                   key=lambda i: (values[i], keys[i] == OVERALL, i))
+    now = _Hidden(equations, values, hidden)
+    for i in shown:
+        if now.frees(target, i):
+            return [i]
+    touching = equations[equations[:, target] != 0]
+    near = [i for i in shown if touching[:, i].any()]
+    pairs = []
+    for first in near:
+        then = _Hidden(equations, values, hidden | {first})
+        second = next((i for i in shown if i != first and then.frees(target, i)), None)
+        if second is not None:
+            pairs.append((values[first] + values[second], first, second))
+    if pairs:
+        return list(min(pairs)[1:])
+    return [(near or shown)[0]] if shown else []
+
+
+def protect_indicator(unit: str, numerators: dict, denominators: dict | None,
+                      layout: Layout) -> frozenset:
+    """The cells of one indicator a member must not see: those hidden for its numerators,
+    and for a percentage or average also those hidden for its denominators. A rate's
+    denominator is the published 0-17 population, so only its numerators are protected."""
+    hidden = protect(numerators, layout)
+    if unit in ("%", "score") and denominators is not None:
+        hidden |= protect(denominators, layout)
     return hidden
 
 
+def hide(row: dict) -> dict:
+    """A row as a member sees it when its cell is hidden: numerator, denominator and value c,
+    no status, no direction of travel, and the note saying why."""
+    row.update(numerator=SUPPRESSED, value=SUPPRESSED, suppressed=True, rag=None,
+               rag_label="Not shown", direction=None)
+    if row.get("denominator") is not None:
+        row["denominator"] = SUPPRESSED
+    row["note"] = "; ".join(n for n in (row.get("note"), NOTE) if n)
+    return row
+
+
+def count_text(n: int, suppress: bool) -> str:
+    """A count written in a note: c for a member where it is 1 to 5."""
+    return SUPPRESSED if suppress and small(n) else str(n)
+
+
 def suppress(rows: list[dict], breakdown: bool) -> list[dict]:
-    """Rows with small numbers hidden. In a breakdown, rows of one indicator are the groups of
-    one table and are protected together."""
+    """One table on its own (rows of one or more indicators; in a breakdown, the groups of each
+    indicator adding up to a shown total), with no hidden figure at all to be worked out from
+    its total. Member-facing figures come from the engine's linked protection
+    (`engine.compute_linked`), which protects every table a member sees together; this is for
+    a table with nothing else published beside it."""
     out = [dict(r) for r in rows]
-    by_indicator: dict[str, list[int]] = {}
-    for i, row in enumerate(out):
-        by_indicator.setdefault(row["id"], []).append(i)
-    for positions in by_indicator.values():
-        group = [out[i] for i in positions]
-        hidden = {j for j, row in enumerate(group) if is_primary(row)}
-        if breakdown:
-            hidden = _secondary(group, hidden)
-        for j in hidden:
-            row = group[j]
-            row.update(numerator=SUPPRESSED, value=SUPPRESSED, suppressed=True, rag=None,
-                       rag_label="Not shown", direction=None)
-            if row["denominator"] is not None:
-                row["denominator"] = SUPPRESSED
-            row["note"] = "; ".join(n for n in (row.get("note"), NOTE) if n)
+    by_indicator: dict[str, list[dict]] = {}
+    for row in out:
+        by_indicator.setdefault(row["id"], []).append(row)
+    for group in by_indicator.values():
+        for cell in _table_pattern(group, breakdown):
+            hide(group[cell[1]])
     for row in out:
         row.setdefault("suppressed", False)
     return out
+
+
+def _table_pattern(group: list[dict], breakdown: bool) -> frozenset:
+    """The rows of one indicator's table to hide, as cells ("table", position). A row hidden
+    for one quantity hides the other too, so the quantities are protected again with each
+    other's rows hidden until neither adds any."""
+    quantities = ["numerator"] if group[0]["unit"] in ("count", "rate") else \
+        ["numerator", "denominator"]
+    vectors = [{("table", i): r[q] for i, r in enumerate(group)} for q in quantities]
+    if not breakdown:  # single figures: nothing adds up to anything
+        return frozenset(c for v in vectors for c, x in v.items() if small(x))
+    layout, hidden = Layout(("table",)), frozenset()
+    while True:
+        more = frozenset().union(*(protect(v, layout, hidden, strict=True) for v in vectors))
+        if more <= hidden:
+            return hidden
+        hidden |= more

@@ -7,6 +7,9 @@ LA configuration; every figure is one grouped query over rows built at load time
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
@@ -15,11 +18,14 @@ import pandas as pd
 from etl.config import LAConfig
 from etl.indicators import judgement
 from etl.indicators.catalogue import BY_ID, CATALOGUE, Indicator
-from etl.indicators.disclosure import suppress as disclosure_control
+from etl.indicators import disclosure
 from schemas.codes import collection_year, year_start
 
 BREAKDOWNS = ("team", "social_worker", "service_area", "age_band", "sex", "ethnic_group",
               "uasc", "legal_status_group", "placement_type_group", "provider")
+# What a member may see: every breakdown but social workers (team is the finest for them).
+MEMBER_BREAKDOWNS = tuple(b for b in BREAKDOWNS if b != "social_worker")
+POPULATION_ID = "cla_at_period_end"  # "all children looked after", for disproportionality
 # Groups are listed alphabetically with "Not known" last, except where the field has its own
 # order: nobody reads age bands as "1 to 4, 10 to 15, 16 and over, 5 to 9, Under 1".
 # The labels are the ones sql/07_int_child_attributes.sql gives.
@@ -64,7 +70,10 @@ def _sources_loaded(con, la_code: str, period_end: dt.date) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _aggregate(con, la_code: str, period_end: dt.date, breakdown: str | None) -> pd.DataFrame:
+def _aggregate(con, la_code: str, period_end: dt.date, breakdown: str | None) -> list[tuple]:
+    """Per indicator and group of one breakdown (or overall), the units and the sums of
+    numerators and denominators, groups in reading order: (indicator, group, units,
+    numerator, denominator) rows."""
     group = f"a.{breakdown}" if breakdown else "NULL"
     join = "JOIN int_child_attributes a USING (la_code, period_end, child)" if breakdown else ""
     return con.execute(f"""
@@ -75,7 +84,27 @@ def _aggregate(con, la_code: str, period_end: dt.date, breakdown: str | None) ->
             WHERE u.la_code = ? AND u.period_end = ?
             GROUP BY ALL)
         ORDER BY indicator_id, grp = 'Not known', list_position(?, grp) NULLS LAST, grp""",
-                       [la_code, period_end, list(AGE_BANDS)]).df()
+                       [la_code, period_end, list(AGE_BANDS)]).fetchall()
+
+
+def _aggregate_member(con, la_code: str, period_end: dt.date) -> dict[str, list[tuple]]:
+    """_aggregate for every member breakdown at once: one query over one join, not nine."""
+    parts = " UNION ALL ".join(
+        f"SELECT '{b}' AS breakdown, indicator_id, {b} AS grp, count(*) AS units, "
+        f"sum(numerator) AS numerator, sum(denominator) AS denominator FROM joined GROUP BY ALL"
+        for b in MEMBER_BREAKDOWNS)
+    rows = con.execute(f"""
+        WITH joined AS (
+            SELECT u.indicator_id, u.numerator, u.denominator, a.*
+            FROM ind_units u JOIN int_child_attributes a USING (la_code, period_end, child)
+            WHERE u.la_code = ? AND u.period_end = ?)
+        SELECT * FROM ({parts})
+        ORDER BY breakdown, indicator_id, grp = 'Not known', list_position(?, grp) NULLS LAST,
+                 grp""", [la_code, period_end, list(AGE_BANDS)]).fetchall()
+    out: dict[str, list[tuple]] = {b: [] for b in MEMBER_BREAKDOWNS}
+    for row in rows:
+        out[row[0]].append(row[1:])
+    return out
 
 
 def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:
@@ -133,42 +162,87 @@ def _figures(con, config: LAConfig, la_code: str, period_end: dt.date, entries,
     """Per indicator id, one figure per group (one, with group None, overall): numerator,
     denominator, value and notes; an indicator whose source is absent gets value None."""
     loaded = _sources_loaded(con, la_code, period_end)
-    sums = {key: frame for key, frame in _aggregate(con, la_code, period_end, breakdown)
-            .groupby("indicator_id")}
     # the previous period is wanted for its values only: no need for its notes' query
     unknown = _start_unknown(con, la_code, period_end) if notes else {}
+    return _build(entries, _aggregate(con, la_code, period_end, breakdown), loaded, unknown,
+                  config, period_end, breakdown)
+
+
+def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int], config,
+           period_end: dt.date, breakdown: str | None) -> dict[str, list[dict]]:
+    """_figures from one breakdown's sums. Each figure keeps the parts of its note apart
+    (`notes`, and `start_unknown`, a count of children) so that a member's note can show a
+    small count as c."""
+    by_indicator: dict[str, list[tuple]] = {}
+    for indicator_id, grp, _units, numerator, denominator in sums:
+        by_indicator.setdefault(indicator_id, []).append((grp, numerator, denominator))
     out: dict[str, list[dict]] = {}
     for entry in entries:
         missing = [t for t in entry.sources if t not in loaded]
         if missing:
             out[entry.id] = [{"group": None, "numerator": None, "denominator": None,
-                              "value": None, "note": "no data: the extract for this period has "
-                              f"no {' and '.join(missing)} file (not the same as zero)"}]
+                              "value": None, "start_unknown": 0, "notes": [
+                                  "no data: the extract for this period has "
+                                  f"no {' and '.join(missing)} file (not the same as zero)"]}]
             continue
-        mine = sums.get(entry.id)
         figures = []
-        for cell in (list(mine.itertuples()) if mine is not None else []) or [None]:
-            figure = _figure(entry, cell.numerator if cell else 0,
-                             cell.denominator if cell else 0, config, period_end)
-            notes = [figure.pop("note")] + list(entry.notes)
-            if entry.start_dates and unknown.get(entry.id):
-                notes.append(f"for {unknown[entry.id]} child(ren) the start of the period of "
-                             "care or placement is only known to be no later than their "
-                             "earliest loaded episode")
+        for grp, numerator, denominator in by_indicator.get(entry.id) or [(None, 0, 0)]:
+            figure = _figure(entry, numerator, denominator, config, period_end)
+            figure["notes"] = [figure.pop("note")] + list(entry.notes)
+            figure["start_unknown"] = unknown.get(entry.id, 0) if entry.start_dates else 0
             if breakdown and entry.unit == "rate":
                 figure.update(denominator=None, value=None)
-                notes.append("not available by group: no population figures by group")
-            figure["group"] = cell.grp if cell else None
-            figure["note"] = "; ".join(n for n in notes if n) or None
+            figure["group"] = grp
             figures.append(figure)
         out[entry.id] = figures
     return out
 
 
-def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.date | None = None,
-            breakdown: str | None = None, suppress: bool = False,
-            ids: list[str] | None = None) -> dict:
-    """Every (or the named) indicator for one loaded period end, overall or by a breakdown."""
+def _note(entry: Indicator, figure: dict, breakdown: str | None, suppress: bool) -> str | None:
+    """A figure's note as the reader sees it; a member sees a count of 1 to 5 in it as c."""
+    notes = list(figure["notes"])
+    if figure["start_unknown"]:
+        notes.append(f"for {disclosure.count_text(figure['start_unknown'], suppress)} "
+                     "child(ren) the start of the period of care or placement is only known "
+                     "to be no later than their earliest loaded episode")
+    if breakdown and entry.unit == "rate":
+        notes.append("not available by group: no population figures by group")
+    return "; ".join(n for n in notes if n) or None
+
+
+def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None,
+         suppress: bool) -> dict:
+    """One figure as the engine reports it, judged against its target; no direction yet."""
+    target, tolerance = judgement.target_for(entry, config)
+    row = {
+        "id": entry.id, "title": entry.title, "principles": list(entry.principles),
+        "outcome": entry.outcome, "unit": entry.unit, "polarity": entry.polarity,
+        "numerator": figure["numerator"], "denominator": figure["denominator"],
+        "value": figure["value"], "target": target, "tolerance": tolerance,
+    }
+    if breakdown:
+        row.update(breakdown=breakdown, group=figure["group"])
+    status = judgement.rag(row["value"], entry.polarity, target, tolerance)
+    row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status), direction=None,
+               benchmarks=judgement.benchmarks(entry, config),
+               note=_note(entry, figure, breakdown, suppress), suppressed=False)
+    return row
+
+
+def _direction(entry: Indicator, row: dict, previous: dict | None,
+               previous_end: dt.date | None) -> dict | None:
+    if previous is None:
+        return None
+    moved = judgement.direction(row["value"], previous["value"], entry.polarity)
+    if moved:
+        moved["period_end"] = previous_end.isoformat()
+    return moved
+
+
+def _period(con, config: LAConfig, period_end: dt.date | None,
+            breakdown: str | None = None) -> tuple[str, list[dt.date], dt.date]:
+    """(LA code, its loaded period ends, the period end asked for or the latest), or
+    EngineError for a period or breakdown the warehouse cannot answer."""
     la_code = config.code
     periods = loaded_periods(con, la_code)
     if not periods:
@@ -180,36 +254,225 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     if breakdown is not None and breakdown not in BREAKDOWNS:
         raise EngineError(f"unknown breakdown {breakdown!r}; choose one of "
                           f"{', '.join(BREAKDOWNS)}")
+    return la_code, periods, period_end
+
+
+NO_SOCIAL_WORKER = ("figures by social worker are not shown with disclosure control: members "
+                    "see figures by team at the finest")
+
+
+def _result(config: LAConfig, period_end: dt.date, rows: list[dict]) -> dict:
+    return {"la_code": config.code, "la_name": config.name, "period_end": period_end.isoformat(),
+            "indicators": rows}
+
+
+def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.date | None = None,
+            breakdown: str | None = None, suppress: bool = False,
+            ids: list[str] | None = None) -> dict:
+    """Every (or the named) indicator for one loaded period end, overall or by a breakdown.
+
+    With `suppress`, as a member sees it: protected together with everything else a member
+    sees for the period (`compute_linked`); social workers are never shown that way."""
+    la_code, periods, period_end = _period(con, config, period_end, breakdown)
     entries = [BY_ID[i] for i in ids] if ids else CATALOGUE
+    if suppress:
+        if breakdown == "social_worker":
+            raise EngineError(NO_SOCIAL_WORKER)
+        result = compute_linked(con, config, period_end)[breakdown]
+        if ids:  # protected over every indicator all the same: only the answer is narrower
+            order = {entry.id: n for n, entry in enumerate(entries)}
+            result["indicators"] = sorted((r for r in result["indicators"] if r["id"] in order),
+                                          key=lambda r: order[r["id"]])
+        return result
     current = _figures(con, config, la_code, period_end, entries, breakdown)
     earlier = [p for p in periods if p < period_end]
     previous = _figures(con, config, la_code, earlier[-1], entries, None, notes=False) \
         if earlier and not breakdown else {}
-
     rows = []
     for entry in entries:
-        target, tolerance = judgement.target_for(entry, config)
-        benchmarks = judgement.benchmarks(entry, config)
         for figure in current[entry.id]:
-            row = {
-                "id": entry.id, "title": entry.title, "principles": list(entry.principles),
-                "outcome": entry.outcome, "unit": entry.unit, "polarity": entry.polarity,
-                "numerator": figure["numerator"], "denominator": figure["denominator"],
-                "value": figure["value"], "target": target, "tolerance": tolerance,
-            }
-            if breakdown:
-                row.update(breakdown=breakdown, group=figure["group"])
-            status = judgement.rag(row["value"], entry.polarity, target, tolerance)
-            row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status),
-                       direction=None, benchmarks=benchmarks,
-                       note=figure["note"])
+            row = _row(entry, figure, config, breakdown, suppress=False)
             if previous:
-                row["direction"] = judgement.direction(
-                    row["value"], previous[entry.id][0]["value"], entry.polarity)
-                if row["direction"]:
-                    row["direction"]["period_end"] = earlier[-1].isoformat()
+                row["direction"] = _direction(entry, row, previous[entry.id][0], earlier[-1])
             rows.append(row)
-    rows = disclosure_control(rows, breakdown is not None) if suppress else [
-        {**row, "suppressed": False} for row in rows]
-    return {"la_code": la_code, "la_name": config.name, "period_end": period_end.isoformat(),
-            "indicators": rows}
+    return _result(config, period_end, rows)
+
+
+# --- Disclosure control over everything a member sees together -------------------------------
+
+class _Protected:
+    """One period's true figures for the council and every member breakdown, and per
+    indicator the cells a member must not see (`disclosure.OVERALL` or (breakdown, group))."""
+
+    def __init__(self, tables: dict, hidden: dict[str, frozenset]):
+        self.tables = tables  # {breakdown or None: {indicator id: [figure]}}
+        self.hidden = hidden
+
+    def overall(self, indicator_id: str) -> dict:
+        return self.tables[None][indicator_id][0]
+
+    def overall_hidden(self, indicator_id: str) -> bool:
+        return disclosure.OVERALL in self.hidden[indicator_id]
+
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+
+
+def _warehouse_key(con) -> tuple | None:
+    """What identifies a read-only warehouse file's content (a published file never changes;
+    its size and time are checked anyway), or None for anything else: no caching then."""
+    try:
+        mode = con.execute("SELECT current_setting('access_mode')").fetchone()[0]
+        files = [r[2] for r in con.execute("PRAGMA database_list").fetchall() if r[2]]
+    except duckdb.Error:
+        return None
+    if str(mode).lower() != "read_only" or len(files) != 1:
+        return None
+    stat = os.stat(files[0])
+    return files[0], stat.st_mtime_ns, stat.st_size
+
+
+def _protected(con, config: LAConfig, la_code: str, period_end: dt.date) -> _Protected:
+    """_protect, cached per warehouse file, configuration and period end (the dashboard asks
+    once per breakdown; the next period asks for this one's council figures)."""
+    where = _warehouse_key(con)
+    key = None if where is None else (where, repr(config), la_code, period_end)
+    with _CACHE_LOCK:
+        if key is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    found = _protect(con, config, la_code, period_end)
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return found
+
+
+def _protect(con, config: LAConfig, la_code: str, period_end: dt.date) -> _Protected:
+    """Every member table for a period, unsuppressed, and the linked protection of each
+    indicator over all of them at once."""
+    loaded = _sources_loaded(con, la_code, period_end)
+    unknown = _start_unknown(con, la_code, period_end)
+    sums = {None: _aggregate(con, la_code, period_end, None),
+            **_aggregate_member(con, la_code, period_end)}
+    tables = {b: _build(CATALOGUE, frame, loaded, unknown, config, period_end, b)
+              for b, frame in sums.items()}
+    layout = _layout(con, la_code, period_end)
+    hidden = {}
+    for entry in CATALOGUE:
+        if tables[None][entry.id][0]["numerator"] is None:  # no data: nothing is shown
+            hidden[entry.id] = frozenset()
+            continue
+        hidden[entry.id] = disclosure.protect_indicator(
+            entry.unit, _cells(tables, entry.id, "numerator"),
+            _cells(tables, entry.id, "denominator"), layout)
+    return _Protected(tables, hidden)
+
+
+def _cells(tables: dict, indicator_id: str, quantity: str) -> dict:
+    """One quantity of an indicator over every cell a member sees: {(breakdown, group): x}."""
+    return {(b, figure["group"]): figure[quantity]
+            for b, table in tables.items() for figure in table[indicator_id]}
+
+
+def _layout(con, la_code: str, period_end: dt.date) -> disclosure.Layout:
+    """The member breakdowns, and service areas nested over their teams at this period end."""
+    pairs = con.execute("SELECT DISTINCT service_area, team FROM int_child_attributes "
+                        "WHERE la_code = ? AND period_end = ?", [la_code, period_end]).fetchall()
+    return disclosure.Layout(MEMBER_BREAKDOWNS,
+                             disclosure.nests("service_area", "team", pairs))
+
+
+def compute_linked(con: duckdb.DuckDBPyConnection, config: LAConfig,
+                   period_end: dt.date | None = None) -> dict:
+    """Every indicator for one loaded period end as a member sees it, overall (key None) and
+    by every member breakdown: {breakdown or None: result like `compute`'s}.
+
+    Disclosure control is decided once over all of these together, so no hidden figure of 1
+    to 5 can be worked out by setting one table against another. The direction of travel is
+    shown only where both this figure and the previous period's are shown to a member (it
+    carries the previous figure, and the change gives away either from the other)."""
+    la_code, periods, period_end = _period(con, config, period_end)
+    now = _protected(con, config, la_code, period_end)
+    earlier = [p for p in periods if p < period_end]
+    before = _protected(con, config, la_code, earlier[-1]) if earlier else None
+    out = {}
+    for breakdown in (None, *MEMBER_BREAKDOWNS):
+        rows = []
+        for entry in CATALOGUE:
+            for figure in now.tables[breakdown][entry.id]:
+                row = _row(entry, figure, config, breakdown, suppress=True)
+                if (breakdown, figure["group"]) in now.hidden[entry.id]:
+                    disclosure.hide(row)
+                elif breakdown is None and before and not before.overall_hidden(entry.id):
+                    row["direction"] = _direction(entry, row, before.overall(entry.id),
+                                                  earlier[-1])
+                rows.append(row)
+        out[breakdown] = _result(config, period_end, rows)
+    return out
+
+
+def _share(part, whole, places: str = "0.1", scale: int = 100) -> float | None:
+    """part / whole (times scale), halves rounded up; None where there is no whole."""
+    if not isinstance(part, (int, float)) or not isinstance(whole, (int, float)) or not whole:
+        return None
+    exact = Decimal(str(float(part))) * scale / Decimal(str(float(whole)))
+    return float(exact.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def disproportionality(con: duckdb.DuckDBPyConnection, config: LAConfig,
+                       period_end: dt.date | None, indicator_id: str, breakdown: str,
+                       suppress: bool) -> list[dict]:
+    """For each group of a breakdown: its share of those counted in an indicator (group
+    numerator over the council's), its share of all children looked after at the period end
+    (the same for `cla_at_period_end`), and their ratio (above 1: over-represented).
+
+    Worked out from the true figures. With `suppress`, as a member sees it: a share is c where
+    the member's view hides that group's figure, or the council figure it is a share of
+    (a shown share and a shown group figure would give the hidden total away); the ratio is c
+    where either share is. None where a share has nothing to divide by."""
+    if indicator_id not in BY_ID:
+        raise EngineError(f"unknown indicator {indicator_id!r}")
+    if breakdown not in BREAKDOWNS:
+        raise EngineError(f"unknown breakdown {breakdown!r}; choose one of "
+                          f"{', '.join(BREAKDOWNS)}")
+    la_code, _, period_end = _period(con, config, period_end, breakdown)
+    if suppress and breakdown == "social_worker":
+        raise EngineError(NO_SOCIAL_WORKER)
+    if breakdown in MEMBER_BREAKDOWNS:
+        state = _protected(con, config, la_code, period_end)
+        table, hidden = state.tables[breakdown], state.hidden
+        whole = {i: state.overall(i) for i in (indicator_id, POPULATION_ID)}
+    else:  # social workers, unsuppressed only
+        entries = [BY_ID[indicator_id], BY_ID[POPULATION_ID]]
+        table = _figures(con, config, la_code, period_end, entries, breakdown, notes=False)
+        overall = _figures(con, config, la_code, period_end, entries, None, notes=False)
+        whole = {i: figures[0] for i, figures in overall.items()}
+        hidden = {}
+    population = {f["group"]: f["numerator"] for f in table[POPULATION_ID]}
+
+    def seen(i: str, group) -> bool:
+        return not suppress or not ({(breakdown, group), disclosure.OVERALL} & hidden[i])
+
+    out = []
+    for figure in table[indicator_id]:
+        group = figure["group"]
+        counted = _share(figure["numerator"], whole[indicator_id]["numerator"])
+        everyone = _share(population.get(group, 0), whole[POPULATION_ID]["numerator"])
+        ratio = None
+        if counted is not None and everyone:
+            ratio = _share(figure["numerator"] * whole[POPULATION_ID]["numerator"],
+                           whole[indicator_id]["numerator"] * population.get(group, 0),
+                           "0.01", 1)
+        shown_counted, shown_all = seen(indicator_id, group), seen(POPULATION_ID, group)
+        out.append({
+            "group": group,
+            "share_counted": counted if shown_counted else disclosure.SUPPRESSED,
+            "share_all": everyone if shown_all else disclosure.SUPPRESSED,
+            "ratio": ratio if shown_counted and shown_all else disclosure.SUPPRESSED,
+        })
+    return out

@@ -1,7 +1,8 @@
-"""Browser journeys: a real gunicorn serving a real warehouse, driven by Debian's Chromium
-through Playwright. A page fails on any console error or warning from the app and on any
-serious or critical axe-core violation; a failing test leaves a screenshot in
-tests/artifacts/."""
+"""Browser journeys: a real gunicorn serving a real warehouse, as production serves it (a
+secret key, users with passwords in the state database, secure cookies), driven by Debian's
+Chromium through Playwright. Each tab signs in first, as the analyst unless a test says
+otherwise. A page fails on any console error or warning from the app and on any serious or
+critical axe-core violation; a failing test leaves a screenshot in tests/artifacts/."""
 from __future__ import annotations
 
 import os
@@ -17,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# everything the servers of the tests log, for the scan for children's identifiers
+LOGS = ARTIFACTS / "server.log"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -34,10 +37,38 @@ def free_port() -> int:
 SECOND_LA, SECOND_LA_FOLDER, SECOND_LA_PERIOD = "E06000016", "2025-26", "2026-03-31"
 
 
+# One user per role, made with `cpd users add` in the sample's state database. The manager's
+# remit is the teams of one service area (MANAGER_AREA) and nothing else.
+PASSWORD = "a long test password for every role"
+USERS = {"member": "councillor", "manager": "team-manager", "analyst": "analyst",
+         "admin": "admin"}
+MANAGER_AREA = "North Locality"
+SECRET_KEY = "test-secret-key-of-more-than-thirty-two-characters"
+
+
+def area_teams(folder: Path, area: str) -> list[str]:
+    import duckdb
+
+    from etl.warehouse.publish import current_path
+
+    old = os.environ.get("CPD_DATA_DIR")
+    os.environ["CPD_DATA_DIR"] = str(folder)
+    try:
+        con = duckdb.connect(str(current_path()), read_only=True)
+    finally:
+        os.environ.pop("CPD_DATA_DIR") if old is None else os.environ.update(CPD_DATA_DIR=old)
+    try:
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT team FROM int_child_attributes WHERE service_area = ? "
+            "ORDER BY 1", [area]).fetchall()]
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory):
-    """The bundled sample LA, loaded once for the browser tests, and one of its extracts
-    loaded again as a second council."""
+    """The bundled sample LA, loaded once for the browser tests, one of its extracts loaded
+    again as a second council, and a user of each role."""
     folder = tmp_path_factory.mktemp("sample-data")
     env = {**os.environ, "CPD_DATA_DIR": str(folder)}
     subprocess.run([sys.executable, "-m", "etl.cli", "load-sample"], env=env, check=True,
@@ -46,6 +77,12 @@ def sample_warehouse(tmp_path_factory):
                     str(ROOT / "sample_data" / SECOND_LA_FOLDER), "--period-end",
                     SECOND_LA_PERIOD, "--la", SECOND_LA], env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    teams = ",".join(area_teams(folder, MANAGER_AREA))
+    for role, name in USERS.items():
+        extra = ["--teams", teams] if role == "manager" else []
+        subprocess.run([sys.executable, "-m", "etl.cli", "users", "add", name, "--role", role,
+                        "--password-stdin", *extra], env=env, check=True, input=PASSWORD,
+                       text=True, stdout=subprocess.DEVNULL)
     return folder
 
 
@@ -54,19 +91,21 @@ def sample_env(sample_warehouse, monkeypatch):
     """The sample warehouse as this process's data folder, for tests that call the data
     layer or the app directly."""
     monkeypatch.setenv("CPD_DATA_DIR", str(sample_warehouse))
-    monkeypatch.delenv("CPD_DASHBOARD_ROLE", raising=False)
+    monkeypatch.setenv("CPD_SECRET_KEY", SECRET_KEY)
     return sample_warehouse
 
 
 @pytest.fixture(scope="session")
 def live_server(sample_warehouse):
     port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
          "dashboard.app:server"],
-        env={**os.environ, "CPD_DATA_DIR": str(sample_warehouse)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env={**os.environ, "CPD_DATA_DIR": str(sample_warehouse),
+             "CPD_SECRET_KEY": SECRET_KEY},
+        stdout=subprocess.DEVNULL, stderr=LOGS.open("ab"))
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -100,11 +139,28 @@ def pytest_runtest_makereport(item, call):
         item.failed_call = report.failed
 
 
+def sign_in(tab, base: str, role: str) -> None:
+    """Sign in through the sign-in page as the user of that role."""
+    tab.goto(base + "/sign-in")
+    tab.fill("#name", USERS[role])
+    tab.fill("#password", PASSWORD)
+    with tab.expect_navigation():
+        tab.click("button[type=submit]")
+    assert "/sign-in" not in tab.url, f"{role} could not sign in"
+
+
 @pytest.fixture
-def page(browser, request):
+def role():
+    """Who the tab signs in as; a test overrides it with @pytest.mark.parametrize("role")."""
+    return "analyst"
+
+
+@pytest.fixture
+def page(browser, request, live_server, role):
     context = browser.new_context(viewport={"width": 1366, "height": 900},
                                   accept_downloads=True)
     tab = context.new_page()
+    sign_in(tab, live_server, role)
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
            if m.type in ("error", "warning") else None)
@@ -120,7 +176,10 @@ def page(browser, request):
 
 def check_accessibility(tab) -> None:
     """axe-core (from the npm registry, injected here): no serious or critical violation."""
-    tab.add_script_tag(path=str(AXE))
+    # evaluated through the browser's devtools protocol: the app's CSP rightly blocks any
+    # script tag it did not ship, and must not be loosened for a test
+    if not tab.evaluate("() => typeof window.axe !== 'undefined'"):
+        tab.evaluate(AXE.read_text() + "\n;undefined")
     result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
            for v in result["violations"] if v["impact"] in ("serious", "critical")]

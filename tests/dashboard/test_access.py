@@ -3,8 +3,6 @@ child-level data and see small numbers suppressed; every child-level view and ex
 audited, without the children's identifiers."""
 from __future__ import annotations
 
-import json
-import sqlite3
 
 import pytest
 
@@ -27,11 +25,11 @@ def warehouse(data_dir, tmp_path):
 
 
 def audit_rows(data_dir):
-    con = sqlite3.connect(data_dir / "audit.sqlite")
-    try:
-        return con.execute("SELECT user, role, action, what, rows FROM audit").fetchall()
-    finally:
-        con.close()
+    """Every audit entry, oldest first: (user, role, action, what, rows, outcome)."""
+    from dashboard import state
+
+    return [(e["user"], e["role"], e["action"], e["what"], e["rows"], e["outcome"])
+            for e in reversed(state.audit_entries(limit=1000))]
 
 
 def test_members_cannot_reach_children_however_they_ask(warehouse):
@@ -43,7 +41,9 @@ def test_members_cannot_reach_children_however_they_ask(warehouse):
         drill.export(view, "csv")  # a forged export request
     with pytest.raises(AccessDenied):
         access.indicators(member, LA, None, "social_worker")
-    assert not (warehouse / "audit.sqlite").exists() or audit_rows(warehouse) == []
+    # every refusal is in the audit log, and nothing was shown
+    assert {outcome for *_, outcome in audit_rows(warehouse)} == {"refused"}
+    assert len(audit_rows(warehouse)) == 3
 
 
 def test_members_see_small_numbers_suppressed_and_managers_do_not(warehouse):
@@ -58,11 +58,12 @@ def test_child_list_is_audited_without_identifiers(warehouse):
     frame = access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1],
                               {"team": "Fostering North"})
     assert list(frame["Child"]) == ["A"]
-    [(user, role, action, what, rows)] = audit_rows(warehouse)
-    assert (user, role, action, rows) == ("team manager", "manager", "view", 1)
-    assert json.loads(what) == {"la": LA, "indicator": "cla_at_period_end", "period_end": P2,
-                                "team": "Fostering North"}
-    assert '"A"' not in what
+    [(user, role, action, what, rows, outcome)] = audit_rows(warehouse)
+    assert (user, role, action, rows, outcome) == ("team manager", "manager",
+                                                   "children viewed", 1, "shown")
+    assert what == {"la": LA, "indicator": "cla_at_period_end", "period_end": P2,
+                    "team": "Fostering North"}
+    assert "A" not in what.values()
 
 
 def test_a_manager_is_kept_to_their_remit(warehouse):
@@ -70,8 +71,19 @@ def test_a_manager_is_kept_to_their_remit(warehouse):
     with pytest.raises(AccessDenied):
         access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1],
                           {"team": "Unallocated team"})
-    everyone = access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1])
-    assert set(everyone["Team"]) == {"Fostering North"}
+    with pytest.raises(AccessDenied):  # never the whole council at once
+        access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1])
+    mine = access.child_list(manager, LA, "cla_at_period_end", access.periods(LA)[-1],
+                             {"team": "Fostering North"})
+    assert set(mine["Team"]) == {"Fostering North"}
+    latest = access.periods(LA)[-1]
+    # their figures: their team only; another team's, or a service area with another
+    # team in it, refused
+    by_team = access.indicators(manager, LA, latest, "team")["indicators"]
+    assert {r["group"] for r in by_team} == {"Fostering North"}
+    with pytest.raises(AccessDenied):
+        access.figures_for(manager, LA, latest, ("team", "Unallocated team"))
+    assert audit_rows(warehouse)[-1][5] == "refused"
 
 
 def test_children_cannot_be_filtered_by_anything_but_a_breakdown(warehouse):

@@ -4,8 +4,6 @@ nobody else does, and nothing outside the load log is ever served."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sqlite3
 import tomllib
 
 import pytest
@@ -119,67 +117,88 @@ def test_loads_made_before_actions_were_recorded_say_so():
 
 # The rejects report, served by the app to analysts only.
 
-def audit_rows(folder):
-    con = sqlite3.connect(folder / "audit.sqlite")
-    try:
-        return con.execute("SELECT role, action, what, rows FROM audit").fetchall()
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def client(sample_env):
-    from dashboard.app import server
+    """Flask's test client on the production app, able to sign in as any role's user."""
+    from dashboard.app import create_app
 
-    return server.test_client()
+    return create_app().server.test_client()
+
+
+def sign_in(client, role: str) -> None:
+    import re
+
+    from tests.dashboard.conftest import PASSWORD, USERS
+
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
+    response = client.post("/sign-in", data={"csrf": token, "name": USERS[role],
+                                             "password": PASSWORD})
+    assert response.status_code == 302, f"{role} could not sign in"
+
+
+def audit_rows(count: int) -> list[tuple]:
+    """The newest `count` audit entries, oldest first: (role, action, what, outcome)."""
+    from dashboard import state
+
+    return [(e["role"], e["action"], e["what"], e["outcome"])
+            for e in reversed(state.audit_entries(limit=count))]
 
 
 def a_load(sample_env) -> str:
     return access.data_quality(SAMPLE_LA)["loads"][0]["load_id"]
 
 
-def test_an_analyst_gets_the_report_uncached_and_audited(sample_env, client, monkeypatch):
-    monkeypatch.setenv("CPD_DASHBOARD_ROLE", "analyst")
+def test_an_analyst_gets_the_report_uncached_and_audited(sample_env, client):
+    sign_in(client, "analyst")
     load_id = a_load(sample_env)
-    before = len(audit_rows(sample_env)) if (sample_env / "audit.sqlite").exists() else 0
     for name, kind in (("rejects.html", "text/html"), ("rejects.csv", "text/csv")):
         response = client.get(f"/reports/{load_id}/{name}")
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith(kind)
         assert response.headers["Cache-Control"] == "no-store"
         assert b"rule" in response.data
-    served = audit_rows(sample_env)[before:]
-    assert [(role, action, json.loads(what)) for role, action, what, _ in served] == [
-        ("analyst", "report rejects.html", {"load_id": load_id}),
-        ("analyst", "report rejects.csv", {"load_id": load_id})]
+    assert audit_rows(2) == [
+        ("analyst", "report rejects.html", {"load_id": load_id, "file": "rejects.html"},
+         "shown"),
+        ("analyst", "report rejects.csv", {"load_id": load_id, "file": "rejects.csv"},
+         "shown")]
+
+
+def test_nobody_signed_out_gets_a_report(sample_env, client):
+    response = client.get(f"/reports/{a_load(sample_env)}/rejects.csv")
+    assert response.status_code == 401 and b"rule" not in response.data
 
 
 @pytest.mark.parametrize("role", ["member", "manager"])
-def test_members_and_managers_are_refused_the_report(sample_env, client, monkeypatch, role):
-    monkeypatch.setenv("CPD_DASHBOARD_ROLE", role)
+def test_members_and_managers_are_refused_the_report(sample_env, client, role):
+    sign_in(client, role)
     load_id = a_load(sample_env)
     response = client.get(f"/reports/{load_id}/rejects.html")
     assert response.status_code == 403
     assert response.headers["Cache-Control"] == "no-store"
     assert b"Traceback" not in response.data and b"C8" not in response.data
-    assert audit_rows(sample_env)[-1][:2] == (role, "report refused")
+    assert audit_rows(1)[0][:2] == (role, "rejects report")
+    assert audit_rows(1)[0][3] == "refused"
 
 
 @pytest.mark.parametrize("path", [
     "/reports/20990101T000000Z-deadbeef/rejects.html",  # looks like a load, is not one
     "/reports/{load}/rejects.txt",  # not a report's file
-    "/reports/{load}/..%2F..%2Faudit.sqlite",
+    "/reports/{load}/..%2F..%2Fstate.sqlite",
     "/reports/..%2Fwarehouse/rejects.html",
     "/reports/%2E%2E/rejects.csv",
     "/reports/{load}%27%20OR%20%271%27=%271/rejects.html",
 ])
-def test_a_forged_load_or_file_is_not_found(sample_env, client, monkeypatch, path):
-    monkeypatch.setenv("CPD_DASHBOARD_ROLE", "admin")
+def test_a_forged_load_or_file_is_not_found(sample_env, client, path):
+    sign_in(client, "admin")
     response = client.get(path.format(load=a_load(sample_env)))
     assert response.status_code == 404
     assert response.headers["Cache-Control"] == "no-store"
     assert b"Traceback" not in response.data
-    assert audit_rows(sample_env)[-1][:2] == ("admin", "report not found")
+    role, action, what, outcome = audit_rows(1)[0]
+    assert (role, action, outcome) == ("admin", "rejects report", "refused")
+    # the request's own text never reaches the log
+    assert "OR" not in str(what) and ".." not in str(what)
 
 
 def test_the_data_layer_refuses_a_report_outside_the_load_log(sample_env):

@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import io
+import itertools
+import json
 import os
 import random
+import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -440,6 +445,9 @@ BASE = {
     "indicators": lambda world, tmp: ["indicators"],
     "synth": lambda world, tmp: ["synth", str(tmp / "out"), "--scale", "60",
                                  "--config", str(CONFIG)],
+    # users and audit have nested commands: their options are fuzzed in "users and audit"
+    "users": lambda world, tmp: ["users", "list"],
+    "audit": lambda world, tmp: ["audit"],
 }
 
 
@@ -653,12 +661,185 @@ def test_every_command_is_in_the_corpus():
     assert not missing, f"cpd commands with no corpus cases (add them to BASE): {missing}"
 
 
+# --- users and audit: nested commands, passwords on stdin, a broken state database -------------
+
+CORPUS_USER = "corpus-user"
+_fresh_names = itertools.count(1)
+
+
+def nested(command: str) -> dict[str, argparse.ArgumentParser]:
+    """A command's own commands (`users add`, `users list`, ...), or {} when it has none."""
+    action = next((a for a in subcommands()[command]._actions
+                   if isinstance(a, argparse._SubParsersAction)), None)
+    return {} if action is None else dict(action.choices)
+
+
+def _nested_actions(command: str, verb: str) -> list[argparse.Action]:
+    return nested(command)[verb]._actions
+
+
+# A working invocation of each nested command, for arguments to be spoiled one at a time. A
+# nested command added to `cpd` needs an entry here (test_every_nested_command_is_in_the_corpus).
+NESTED_BASE = {
+    ("users", "add"): lambda: ["users", "add", f"fuzz-{next(_fresh_names)}", "--role",
+                               "manager", "--teams", "Team A", "--la", "E06000015"],
+    ("users", "list"): lambda: ["users", "list"],
+    ("users", "disable"): lambda: ["users", "disable", CORPUS_USER],
+    ("users", "enable"): lambda: ["users", "enable", CORPUS_USER],
+    ("users", "reset"): lambda: ["users", "reset", CORPUS_USER],
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_user(world):
+    """A user in the module's data folder for disable, enable and reset to work on."""
+    check(["users", "add", CORPUS_USER, "--role", "admin"], allowed=(0,))
+    return CORPUS_USER
+
+
+def _nested_cases():
+    cases = []
+    for command in subcommands():
+        for verb, sub in nested(command).items():
+            for action in sub._actions:
+                long = [s for s in action.option_strings if s.startswith("--")]
+                if long and action.nargs != 0 and long[0] != "--help":
+                    cases.append((command, verb, long[0]))
+                elif not action.option_strings and action.nargs in (None, 1):
+                    cases.append((command, verb, action.dest))
+    return cases
+
+
+def test_every_nested_command_is_in_the_corpus():
+    found = {(command, verb) for command in subcommands() if command not in SKIPPED_COMMANDS
+             for verb in nested(command)}
+    assert ("users", "add") in found
+    missing = sorted(found - set(NESTED_BASE))
+    assert not missing, f"nested cpd commands with no corpus cases (add to NESTED_BASE): {missing}"
+
+
+@pytest.mark.parametrize("command,verb,argument", _nested_cases())
+def test_every_nested_argument_fuzzed(command, verb, argument, world, corpus_user, tmp_path,
+                                      monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = [a.dest for a in _nested_actions(command, verb) if not a.option_strings]
+    problems = Problems()
+    for value in JUNK:
+        argv = NESTED_BASE[(command, verb)]()
+        if argument.startswith("--"):
+            argv = _with(argv, argument, value)
+        elif len(argv) > 2 + names.index(argument):  # a positional, after `users VERB`
+            argv[2 + names.index(argument)] = value
+        else:
+            argv.append(value)
+        problems.check(argv)
+    assert not problems, problems.report()
+
+
+def test_users_add_la_junk(world):
+    problems = Problems()
+    for value in LA_JUNK + ["E06000015,", "E06000015,E08000001", ",,"]:
+        problems.check(_with(NESTED_BASE[("users", "add")](), "--la", value))
+    assert not problems, problems.report()
+
+
+TEAMS_JUNK = ["", ",", " , ,", "ALL", "all,Team A", "Team\tA", "Team\x00A", "T" * 5000,
+              "😀\u202e", "Team A,,Team A", "'; DROP TABLE users; --"]
+
+
+def test_users_add_teams_junk(world):
+    problems = Problems()
+    for value in TEAMS_JUNK:
+        problems.check(_with(NESTED_BASE[("users", "add")](), "--teams", value))
+    assert not problems, problems.report()
+
+
+STDIN_JUNK = {
+    "empty": b"", "a blank line": b"\n", "too short": b"short\n",
+    "11 characters": b"x" * 11 + b"\n", "12 characters, no newline": b"x" * 12,
+    "CRLF": b"a good long password\r\n", "5,000 characters": b"x" * 5000 + b"\n",
+    "not UTF-8": b"\xff\xfe\x00 not a password\n", "NUL bytes": b"\x00" * 20 + b"\n",
+    "two lines": b"the first line here\nsecond\n", "binary": random.Random(5).randbytes(3000),
+}
+
+
+def _stdin_of(kind: str):
+    if kind == "no stdin":
+        return None
+    if kind == "closed stdin":
+        closed = io.StringIO("a good long password\n")
+        closed.close()
+        return closed
+    return io.TextIOWrapper(io.BytesIO(STDIN_JUNK[kind]), encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", [*STDIN_JUNK, "no stdin", "closed stdin"])
+def test_password_stdin_junk(kind, world, corpus_user, monkeypatch):
+    problems = Problems()
+    for argv in (NESTED_BASE[("users", "add")]() + ["--password-stdin"],
+                 ["users", "reset", CORPUS_USER, "--password-stdin"]):
+        monkeypatch.setattr(sys, "stdin", _stdin_of(kind))
+        problems.check(argv)
+    assert not problems, problems.report()
+
+
+@pytest.mark.parametrize("argv", [
+    ["audit", "--limit", "0"], ["audit", "--limit", "100001"], ["audit", "--limit", "9" * 400],
+    ["audit", "--limit", "1e3"], ["audit", "--limit", "-5", "--verify"],
+    ["audit", "--outcome", "signed in", "--format", "json"], ["audit", "--outcome", "SHOWN"],
+    ["audit", "--user", "'; DROP TABLE audit; --"], ["audit", "--user", "%"],
+    ["audit", "--verify", "--format", "json"], ["audit", "--format", "xml"],
+    ["users", "list", "--format", "xml"], ["users", "frobnicate"], ["users"],
+    ["users", "add", "x"], ["users", "add", "--role", "admin"],
+    ["users", "add", "x", "--role", "admin", "--teams"],
+], ids=lambda argv: " ".join(argv)[:40])
+def test_users_and_audit_arguments(argv, world):
+    problems = Problems()
+    problems.check(argv, parse=json.loads if "json" in argv else None)
+    assert not problems, problems.report()
+
+
+def _state_file(kind: str, path: Path) -> None:
+    if kind == "not a database":
+        path.write_bytes(random.Random(6).randbytes(5000))
+    elif kind == "a text file":
+        path.write_text("SQLite format 3\n" * 100)
+    elif kind == "a directory":
+        path.mkdir()
+    elif kind == "a symlink loop":
+        path.symlink_to(path)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    else:
+        con = sqlite3.connect(path)
+        version = {"from a newer version": 99, "tables missing": 1}[kind]
+        con.execute(f"PRAGMA user_version = {version}")
+        con.close()
+
+
+@pytest.mark.parametrize("kind", ["not a database", "a text file", "a directory",
+                                  "a symlink loop", "empty", "from a newer version",
+                                  "tables missing"])
+def test_state_database_broken(kind, empty_warehouse, monkeypatch):
+    data = empty_warehouse / "empty-data"
+    data.mkdir(mode=0o700)
+    _state_file(kind, data / "state.sqlite")
+    problems = Problems()
+    for argv in (["users", "list"], ["users", "list", "--format", "json"],
+                 ["users", "add", "x", "--role", "admin"], ["users", "disable", "x"],
+                 ["audit"], ["audit", "--verify"], ["audit", "--format", "json"]):
+        problems.check(argv)
+    assert not problems, problems.report()
+
+
 # --- a few as a user runs them: the installed script, a separate process -----------------------
 
 @pytest.mark.parametrize("argv", [
     ["validate", "{tmp}/nowhere"],
     ["load", "{tmp}", "--period-end", "yesterday"],
     ["load-sample", "--manifest", "{tmp}/nowhere.toml"],
+    ["users", "disable", "nobody"],
+    ["audit", "--verify"],
 ], ids=lambda argv: " ".join(argv[:2]))
 def test_as_a_process(argv, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CPD_LA_CONFIG")}

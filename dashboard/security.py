@@ -1,0 +1,106 @@
+"""The app's outer defences, in front of every page and callback: request size limits, a page
+path and query string checked before anything is read, security headers (flask-talisman, with
+a hash for Dash's one inline script), no caching of anything but the app's own code, and
+refusals as plain pages: never a traceback, never a 500 for a user's or an attacker's request.
+"""
+from __future__ import annotations
+
+import logging
+
+import flask_login
+from dash import Dash
+from flask import Response, request
+from flask_talisman import Talisman
+from werkzeug.exceptions import HTTPException
+
+from dashboard import access, auth
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024  # a callback's request is a few hundred bytes; a page sends nothing
+MAX_QUERY = 2048
+STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+
+def harden(app: Dash, demo: bool, known_path) -> None:
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+
+    def limits():
+        # before signing in is even looked at: an outsized request costs nothing
+        if len(request.query_string) > MAX_QUERY or len(request.path) > MAX_QUERY:
+            return auth.refusal("The address is too long.", 414, demo)
+        if request.content_length and request.content_length > MAX_BODY:
+            return auth.refusal("The request is too large.", 413, demo)
+        return None
+
+    server.before_request_funcs.setdefault(None, []).insert(0, limits)
+
+    @server.before_request
+    def page_address():
+        """A page asked for in the browser: a known page with a query string naming only real
+        things the user may see, else a 404 or 403 page (the same check the page's callback
+        makes, here so the status says so). Runs after the sign-in guard."""
+        if request.method != "GET" or request.path.startswith(
+                ("/_dash-", "/_reload", "/assets/", "/reports/", "/sso/", "/sign-")) \
+                or request.path == "/_favicon.ico":
+            return None
+        if not known_path(request.path):
+            return auth.refusal("There is no page at this address.", 404, demo)
+        from dashboard.view import View
+
+        try:
+            View.for_request(auth.current_user(), request.query_string.decode("latin-1"))
+        except access.AccessDenied as denied:
+            return auth.refusal(str(denied), 403, demo)
+        return None
+
+    csp = {
+        "default-src": "'self'",
+        "script-src": ["'self'", *app.csp_hashes()],
+        # Dash's table writes <style> elements; styles cannot run code
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    Talisman(server, force_https=False, strict_transport_security=not demo,
+             session_cookie_secure=not demo, session_cookie_http_only=True,
+             frame_options="DENY", content_security_policy=csp,
+             referrer_policy="no-referrer", x_content_type_options=True,
+             permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"})
+
+    @server.after_request
+    def headers(response: Response) -> Response:
+        # the app's own code may be cached; anything else may hold children's data
+        if not request.path.startswith(STATIC):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        response.headers["Server"] = "cpd"  # no name or version of what serves it
+        response.headers.pop("X-Powered-By", None)
+        return response
+
+    @server.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {403: "You do not have access to this.",
+                    404: "There is no page at this address.",
+                    405: "That is not something this address does.",
+                    413: "The request is too large."}
+        return auth.refusal(messages.get(error.code, error.description or "Not available"),
+                            error.code or 400, demo)
+
+    @server.errorhandler(Exception)
+    def failure(error: Exception):
+        # the request's data stays out of the log (it could name a child); the error's type
+        # and where it happened are enough to find it
+        log.error("unexpected %s in %s %s", type(error).__name__, request.method,
+                  request.path[:100], exc_info=error)
+        who = flask_login.current_user
+        if getattr(who, "is_authenticated", False):
+            auth.audit("request failed", "failed")
+        return auth.refusal("Something went wrong on our side. It has been logged.", 500,
+                            demo)

@@ -1,0 +1,754 @@
+"""The small SQLite state database beside the warehouse: users and the audit log (commentary
+on measures and pack runs come later, each as a new schema version).
+
+One file, `<data dir>/state.sqlite`, 0600 in the private data folder, in WAL mode so readers
+never wait for a writer. This module is its only owner: nothing else opens the file. The
+published warehouse stays immutable; everything that changes while the app runs lives here.
+
+Connections are opened per call and closed before returning: the web app runs several
+gunicorn workers with threads, and a SQLite connection must never cross a fork or be shared
+between threads. Every write takes `BEGIN IMMEDIATE`, so writers queue on the busy timeout
+instead of failing half-way, and two workers appending to the audit log at once still make
+one chain.
+
+The audit log is append-only (triggers refuse UPDATE and DELETE) and hash-chained: each
+entry's hash covers the previous entry's hash and its own fields, so `verify_audit()` finds
+an entry changed, deleted or re-hashed with plain SQL. It has no column that could hold a
+child's identifier: callers pass validated filters and counts, never children.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import operator
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from etl import settings
+from etl.config import ConfigError, parse_la_code
+from etl.warehouse.publish import private_data_dir
+
+FILE_NAME = "state.sqlite"
+ROLES = ("member", "manager", "analyst", "admin")
+SOURCES = ("local", "sso", "demo")
+OUTCOMES = ("shown", "exported", "refused", "signed in", "signed out", "failed")
+ALL_TEAMS = "all"  # pass as `teams` for every team (NULL): a manager must say so explicitly
+DEMO_USERS = {role: f"demo-{role}" for role in ROLES}
+DEMO_PREFIX = "demo-"
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024  # argon2 takes any length; a cap stops a megabyte "password" per request
+MAX_FAILURES = 10
+LOCKOUT = dt.timedelta(minutes=15)
+BUSY_TIMEOUT_S = 10
+MAX_AUDIT_LIMIT = 100_000
+GENESIS = "0" * 64  # the prev_hash of the first audit entry
+
+# Letters, digits and . _ - @ (an email address fits); starting with a letter or digit so a
+# name never looks like a command-line option.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}", re.ASCII)
+_TEAM_MAX = 200
+
+
+class StateError(Exception):
+    """A request the state database cannot carry out; the message says why, in plain words."""
+
+
+# --- the database: one file, opened per call, schema migrated on open ------------------------
+
+# Each version's statements, applied in order to bring a database up to it. To add tables
+# (commentary, pack runs), append the next version here; never edit a version once shipped.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+            role TEXT NOT NULL CHECK (role IN ('member', 'manager', 'analyst', 'admin')),
+            teams TEXT,          -- JSON list of team names; NULL = every team
+            councils TEXT,       -- JSON list of ONS codes; NULL = every council loaded
+            password_hash TEXT,  -- argon2id; NULL for single sign-on and demo users
+            source TEXT NOT NULL CHECK (source IN ('local', 'sso', 'demo')),
+            disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+            sessions_valid_from TEXT NOT NULL,  -- a session started before this is out
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL)""",
+        # AUTOINCREMENT: an id is never reused, so entries deleted from the end and then
+        # written over still leave a gap that verify_audit() finds.
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            role TEXT NOT NULL,
+            session TEXT NOT NULL,
+            source TEXT NOT NULL,
+            action TEXT NOT NULL,
+            what TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        "CREATE INDEX audit_user ON audit (user COLLATE NOCASE, id)",
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+AUDIT_GUARDS = ("audit_no_update", "audit_no_delete")
+
+
+def path() -> Path:
+    """Where the state database lives: `<data dir>/state.sqlite`."""
+    return settings.data_dir() / FILE_NAME
+
+
+def _create_private(file: Path) -> None:
+    """Create the file 0600 before SQLite opens it (its WAL and shared-memory files take the
+    database file's mode), and tighten one left wider by hand."""
+    fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _connect() -> sqlite3.Connection:
+    file = private_data_dir() / FILE_NAME
+    _create_private(file)
+    # isolation_level=None: no transactions begun behind our back; writes say BEGIN IMMEDIATE.
+    con = sqlite3.connect(file, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        con.execute("PRAGMA foreign_keys = ON")
+        if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            con.execute("PRAGMA journal_mode = WAL")
+        _migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def _db() -> Iterator[sqlite3.Connection]:
+    """A connection for one call, closed after it; SQLite's own errors (a damaged file, a
+    database busy beyond the timeout) come out as StateError with a plain message."""
+    try:
+        con = _connect()
+    except (sqlite3.Error, OSError) as err:
+        raise StateError(f"the state database {path()} cannot be used ({err}). If the file is "
+                         "damaged, restore it from a backup.") from None
+    try:
+        yield con
+    except sqlite3.Error as err:
+        raise StateError(f"the state database {path()} could not be read or written "
+                         f"({err}). If this persists, restore it from a backup.") from None
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def _writing(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taking the write lock at once so that what is read inside it
+    (the last audit hash, a failure count) cannot change before it is written."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise StateError(f"the state database {path()} is from a newer version of this app "
+                         f"(schema {version}; this one knows up to {SCHEMA_VERSION}). "
+                         "Upgrade the app.")
+    with _writing(con):
+        # Read again under the lock: another process may have migrated while we waited.
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[step]:
+                con.execute(statement)
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def schema_version() -> int:
+    """The schema version of the state database (migrated to the newest on first use)."""
+    with _db() as con:
+        return con.execute("PRAGMA user_version").fetchone()[0]
+
+
+# --- time: UTC ISO text, to the microsecond so a reset and a sign-in in one second order -----
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+# --- users -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A user as stored, without the password hash (nothing that prints a record can leak
+    one)."""
+    name: str
+    role: str
+    teams: tuple[str, ...] | None      # None = every team
+    councils: tuple[str, ...] | None   # None = every council loaded
+    source: str                        # local, sso or demo
+    disabled: bool
+    has_password: bool
+    sessions_valid_from: dt.datetime   # a session that started before this is out
+    failed_logins: int
+    locked_until: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or _now())
+
+    @property
+    def status(self) -> str:
+        """enabled, disabled or locked (too many failed sign-ins, for a while)."""
+        if self.disabled:
+            return "disabled"
+        return "locked" if self.locked() else "enabled"
+
+    def session_valid(self, started_at: dt.datetime) -> bool:
+        """Whether a session that started at `started_at` (aware) may go on."""
+        return not self.disabled and started_at >= self.sessions_valid_from
+
+
+_USER_COLUMNS = ("name, role, teams, councils, password_hash, source, disabled, "
+                 "sessions_valid_from, failed_logins, locked_until, created_at, updated_at")
+
+
+def _shown(name: object) -> str:
+    """A name for a message, cut short: it may be whatever someone typed."""
+    text = str(name)
+    return repr(text if len(text) <= 64 else text[:60] + "...")
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise StateError(f"{_shown(name)} is not a usable user name: use 1 to 64 letters, "
+                         "digits, dots, underscores, hyphens or @, starting with a letter or "
+                         "digit.")
+    return name
+
+
+def _check_role(role: object) -> str:
+    if role not in ROLES:
+        raise StateError(f"{_shown(role)} is not a role: use one of {', '.join(ROLES)}.")
+    return str(role)
+
+
+def _teams_json(role: str, teams: Iterable[str] | str | None) -> str | None:
+    """Teams as stored: a JSON list, or NULL for every team. A manager's remit is never
+    every team by default: it has to be asked for with ALL_TEAMS."""
+    if teams == ALL_TEAMS:
+        return None
+    if teams is None:
+        if role == "manager":
+            raise StateError("a manager needs teams: name the teams they manage, or give "
+                             f"{ALL_TEAMS!r} for every team.")
+        return None
+    if isinstance(teams, (str, bytes)):  # a lone string would be read letter by letter
+        raise StateError(f"give teams as a list of names, or {ALL_TEAMS!r}.")
+    names: list[str] = []
+    for team in teams:
+        if not isinstance(team, str) or not team.strip():
+            raise StateError("a team name cannot be blank.")
+        team = team.strip()
+        if len(team) > _TEAM_MAX or not team.isprintable():
+            raise StateError(f"{_shown(team)} is not a usable team name (at most {_TEAM_MAX} "
+                             "printable characters).")
+        if team not in names:
+            names.append(team)
+    if not names:
+        raise StateError(f"give at least one team, or {ALL_TEAMS!r} for every team.")
+    return json.dumps(names, ensure_ascii=False)
+
+
+def _councils_json(councils: Iterable[str] | None) -> str | None:
+    if councils is None:
+        return None
+    if isinstance(councils, (str, bytes)):
+        raise StateError("give councils as a list of ONS codes.")
+    codes: list[str] = []
+    for code in councils:
+        try:
+            code = parse_la_code(code)
+        except ConfigError as err:
+            raise StateError(str(err)) from None
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise StateError("give at least one council, or none at all for every council.")
+    return json.dumps(codes)
+
+
+def _check_password_text(password: object) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise StateError(f"a password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise StateError(f"a password can have at most {MAX_PASSWORD} characters.")
+    return password
+
+
+# argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile). Tests swap in cheaper
+# parameters; a stored hash made with other parameters is rehashed at the next sign-in.
+_hasher = PasswordHasher()
+_dummy_hashes: dict[tuple, str] = {}
+
+
+def _hash(password: str) -> str:
+    return _hasher.hash(_check_password_text(password))
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except InvalidHashError:  # a damaged hash fails closed, taking the usual time
+        _spend_hashing_time(password)
+        return False
+    except VerificationError:  # the mismatch, and argon2's other refusals
+        return False
+
+
+def _spend_hashing_time(password: object) -> None:
+    """Verify against a hash of nothing, so a sign-in for a name that does not exist (or is
+    disabled, locked or has no password) takes as long as one with a wrong password."""
+    key = (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism, _hasher.hash_len,
+           _hasher.salt_len, _hasher.type)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash(os.urandom(16).hex())
+    text = password[:MAX_PASSWORD] if isinstance(password, str) else ""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_dummy_hashes[key], text)
+
+
+def _row(con: sqlite3.Connection, name: str) -> dict | None:
+    cursor = con.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", [name])
+    found = cursor.fetchone()
+    return None if found is None else dict(zip([d[0] for d in cursor.description], found))
+
+
+def _need(con: sqlite3.Connection, name: object) -> dict:
+    found = _row(con, name) if isinstance(name, str) and _NAME.fullmatch(name) else None
+    if found is None:
+        raise StateError(f"there is no user named {_shown(name)}.")
+    return found
+
+
+def _record(row: dict) -> UserRecord:
+    def as_tuple(text):
+        return None if text is None else tuple(json.loads(text))
+    return UserRecord(
+        name=row["name"], role=row["role"], teams=as_tuple(row["teams"]),
+        councils=as_tuple(row["councils"]), source=row["source"],
+        disabled=bool(row["disabled"]), has_password=row["password_hash"] is not None,
+        sessions_valid_from=_parse_time(row["sessions_valid_from"]),
+        failed_logins=row["failed_logins"], locked_until=_parse_time(row["locked_until"]),
+        created_at=_parse_time(row["created_at"]), updated_at=_parse_time(row["updated_at"]))
+
+
+def _insert(con, name, role, teams, councils, password_hash, source) -> None:
+    now = _iso(_now())
+    try:
+        con.execute(
+            "INSERT INTO users (name, role, teams, councils, password_hash, source, disabled, "
+            "sessions_valid_from, failed_logins, locked_until, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, NULL, ?, ?)",
+            [name, role, teams, councils, password_hash, source, now, now, now])
+    except sqlite3.IntegrityError:
+        raise StateError(f"there is already a user named {_shown(name)} (names are not case "
+                         "sensitive).") from None
+
+
+def add_user(name: str, role: str, teams: Iterable[str] | str | None = None,
+             councils: Iterable[str] | None = None, password: str | None = None,
+             source: str = "local") -> UserRecord:
+    """Add a user. `teams`: a list, or ALL_TEAMS / None for every team (a manager must give
+    a list or ALL_TEAMS); `councils`: ONS codes, or None for every council loaded; only local
+    users have a password. Raises StateError on a duplicate or unusable name, a bad role or
+    source, a manager without teams, or a password under 12 characters."""
+    name, role = _check_name(name), _check_role(role)
+    if source not in SOURCES:
+        raise StateError(f"{_shown(source)} is not a source: use one of {', '.join(SOURCES)}.")
+    if name.lower().startswith(DEMO_PREFIX) and source != "demo":
+        raise StateError(f"names starting {DEMO_PREFIX!r} are kept for the demo users.")
+    if password is not None and source != "local":
+        raise StateError("only local users have a password: single sign-on and demo users "
+                         "sign in another way.")
+    teams_json, councils_json = _teams_json(role, teams), _councils_json(councils)
+    hashed = None if password is None else _hash(password)  # slow: outside the write lock
+    with _db() as con, _writing(con):
+        _insert(con, name, role, teams_json, councils_json, hashed, source)
+        return _record(_row(con, name))
+
+
+def get_user(name: str) -> UserRecord | None:
+    """The user of that name (any case), or None."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        return None
+    with _db() as con:
+        found = _row(con, name)
+    return None if found is None else _record(found)
+
+
+def list_users() -> list[UserRecord]:
+    """Every user, by name."""
+    with _db() as con:
+        cursor = con.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name COLLATE NOCASE")
+        columns = [d[0] for d in cursor.description]
+        return [_record(dict(zip(columns, found))) for found in cursor.fetchall()]
+
+
+def disable_user(name: str) -> UserRecord:
+    """Stop a user signing in, and end every session they have."""
+    with _db() as con, _writing(con):
+        found = _need(con, name)
+        now = _iso(_now())
+        con.execute("UPDATE users SET disabled = 1, sessions_valid_from = ?, updated_at = ? "
+                    "WHERE name = ?", [now, now, found["name"]])
+        return _record(_row(con, found["name"]))
+
+
+def enable_user(name: str) -> UserRecord:
+    """Let a disabled (or locked) user sign in again."""
+    with _db() as con, _writing(con):
+        found = _need(con, name)
+        con.execute("UPDATE users SET disabled = 0, failed_logins = 0, locked_until = NULL, "
+                    "updated_at = ? WHERE name = ?", [_iso(_now()), found["name"]])
+        return _record(_row(con, found["name"]))
+
+
+def reset_password(name: str, password: str) -> UserRecord:
+    """Give a local user a new password and sign them out everywhere (sessions started before
+    now are out); clears a lock."""
+    hashed = _hash(password)
+    with _db() as con, _writing(con):
+        found = _need(con, name)
+        if found["source"] != "local":
+            how = ("the council's single sign-on" if found["source"] == "sso"
+                   else "the demo sign-in page")
+            raise StateError(f"{_shown(found['name'])} signs in through {how}, so has no "
+                             "password here.")
+        now = _iso(_now())
+        con.execute("UPDATE users SET password_hash = ?, sessions_valid_from = ?, "
+                    "failed_logins = 0, locked_until = NULL, updated_at = ? WHERE name = ?",
+                    [hashed, now, now, found["name"]])
+        return _record(_row(con, found["name"]))
+
+
+def check_password(name: str, password: str) -> UserRecord | None:
+    """The user, if `password` is theirs and they may sign in; else None.
+
+    Always spends one argon2 verification, so the time taken does not tell whether a name
+    exists. Disabled and locked users fail without their password being tried. Ten failures
+    in a row lock the account for 15 minutes; a success clears the count, and rehashes the
+    password if the hashing parameters have changed since it was set."""
+    found = None
+    if isinstance(name, str) and _NAME.fullmatch(name) and isinstance(password, str) \
+            and len(password) <= MAX_PASSWORD:
+        with _db() as con:
+            found = _row(con, name)
+    if (found is None or found["password_hash"] is None or found["source"] != "local"
+            or found["disabled"] or _is_locked(found)):
+        _spend_hashing_time(password)
+        return None
+    ok = _verify(found["password_hash"], password)
+    new_hash = None
+    if ok and _hasher.check_needs_rehash(found["password_hash"]):
+        new_hash = _hasher.hash(password)  # before the write lock: hashing is slow
+    return _settle_attempt(found, ok, new_hash)
+
+
+def _is_locked(row: dict) -> bool:
+    until = _parse_time(row["locked_until"])
+    return until is not None and until > _now()
+
+
+def _settle_attempt(seen: dict, ok: bool, new_hash: str | None) -> UserRecord | None:
+    """Count a failure or clear the count, judging by the row as it is now: it may have been
+    reset, disabled or locked while the password was being checked."""
+    with _db() as con, _writing(con):
+        row = _row(con, seen["name"])
+        if (row is None or row["password_hash"] != seen["password_hash"] or row["disabled"]
+                or _is_locked(row)):
+            return None
+        if not ok:
+            failures = row["failed_logins"] + 1
+            if failures >= MAX_FAILURES:  # lock, and start counting afresh when it ends
+                con.execute("UPDATE users SET failed_logins = 0, locked_until = ? "
+                            "WHERE name = ?", [_iso(_now() + LOCKOUT), row["name"]])
+            else:
+                con.execute("UPDATE users SET failed_logins = ? WHERE name = ?",
+                            [failures, row["name"]])
+            return None
+        con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL, "
+                    "password_hash = ? WHERE name = ?",
+                    [new_hash or row["password_hash"], row["name"]])
+        return _record(_row(con, row["name"]))
+
+
+def upsert_sso_user(name: str, role: str, teams: Iterable[str] | str | None) -> UserRecord:
+    """The user signing in through the council's single sign-on, created or brought up to
+    date with the role and teams from its group claims. A disabled user stays disabled (the
+    caller must check `.disabled`); a local or demo user of the same name is never taken
+    over."""
+    name, role = _check_name(name), _check_role(role)
+    if name.lower().startswith(DEMO_PREFIX):
+        raise StateError(f"names starting {DEMO_PREFIX!r} are kept for the demo users.")
+    teams_json = _teams_json(role, teams)
+    with _db() as con, _writing(con):
+        found = _row(con, name)
+        if found is None:
+            _insert(con, name, role, teams_json, None, None, "sso")
+        elif found["source"] != "sso":
+            raise StateError(f"{_shown(found['name'])} is a {found['source']} user, not one "
+                             "from single sign-on; an administrator must rename or remove one "
+                             "of them.")
+        else:
+            con.execute("UPDATE users SET role = ?, teams = ?, updated_at = ? "
+                        "WHERE name = ? AND (role IS NOT ? OR teams IS NOT ?)",
+                        [role, teams_json, _iso(_now()), found["name"], role, teams_json])
+        return _record(_row(con, name))
+
+
+def ensure_demo_users(manager_teams: list[str] | str) -> list[UserRecord]:
+    """Exactly one enabled demo user per role (demo-member, demo-manager, demo-analyst,
+    demo-admin), created or refreshed: no password (they sign in only from the demo sign-in
+    page of `make run`), every council, and the manager's teams = `manager_teams`. Any other
+    demo user an older version made is disabled."""
+    manager = _teams_json("manager", manager_teams)
+    records = []
+    with _db() as con, _writing(con):
+        for role, name in DEMO_USERS.items():
+            teams = manager if role == "manager" else None
+            found = _row(con, name)
+            if found is None:
+                _insert(con, name, role, teams, None, None, "demo")
+            elif found["source"] != "demo":
+                raise StateError(f"{_shown(found['name'])} is a {found['source']} user; the "
+                                 "demo users need that name. Rename or remove that user.")
+            else:
+                con.execute(
+                    "UPDATE users SET role = ?, teams = ?, councils = NULL, "
+                    "password_hash = NULL, disabled = 0, failed_logins = 0, "
+                    "locked_until = NULL, updated_at = ? WHERE name = ? AND (role IS NOT ? "
+                    "OR teams IS NOT ? OR councils IS NOT NULL OR password_hash IS NOT NULL "
+                    "OR disabled OR failed_logins OR locked_until IS NOT NULL)",
+                    [role, teams, _iso(_now()), name, role, teams])
+            records.append(_record(_row(con, name)))
+        now = _iso(_now())
+        names = list(DEMO_USERS.values())
+        con.execute(f"UPDATE users SET disabled = 1, sessions_valid_from = ?, updated_at = ? "
+                    f"WHERE source = 'demo' AND NOT disabled "
+                    f"AND name NOT IN ({', '.join('?' for _ in names)})", [now, now, *names])
+    return records
+
+
+def has_sign_in_method() -> bool:
+    """Whether anyone can sign in with a password: an enabled local user that has one."""
+    with _db() as con:
+        return con.execute(
+            "SELECT 1 FROM users WHERE source = 'local' AND NOT disabled "
+            "AND password_hash IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+# --- the audit log: append-only, hash-chained --------------------------------------------------
+
+_AUDIT_FIELDS = ("id", "at", "user", "role", "session", "source", "action", "what", "rows",
+                 "outcome")
+# Text from requests (an address, a session id) is cut to these lengths, so a forged header
+# cannot bloat the log.
+_AUDIT_LENGTHS = {"user": 200, "role": 20, "session": 128, "source": 200, "action": 200}
+
+
+def _entry_hash(prev_hash: str, entry: Mapping) -> str:
+    """sha256 over the previous entry's hash and a canonical JSON of this entry's fields
+    (its id included, so renumbering rows breaks the chain)."""
+    canonical = json.dumps({field: entry[field] for field in _AUDIT_FIELDS}, sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(f"{prev_hash}{canonical}".encode()).hexdigest()
+
+
+def audit(user: str, role: str, action: str, what: Mapping, rows: int, outcome: str,
+          session: str = "", source: str = "") -> int:
+    """Append one entry to the audit log; returns its id. `what` is the validated filters
+    (never a child's identifier); `outcome` one of OUTCOMES; `session` an opaque session id
+    (never the cookie); `source` the client's address."""
+    if outcome not in OUTCOMES:
+        raise StateError(f"{_shown(outcome)} is not an audit outcome: use one of "
+                         f"{', '.join(OUTCOMES)}.")
+    if not isinstance(what, Mapping):
+        raise StateError("what an audit entry is about must be a mapping of filters.")
+    try:
+        count = operator.index(rows)
+    except TypeError:
+        raise StateError("an audit entry's rows must be a whole number.") from None
+    if count < 0:
+        raise StateError("an audit entry's rows cannot be negative.")
+    texts = {field: str(value)[:_AUDIT_LENGTHS[field]] for field, value in
+             {"user": user, "role": role, "session": session, "source": source,
+              "action": action}.items()}
+    try:
+        filters = json.dumps(dict(what), sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # keys that are not text, or a value that refers to itself
+        raise StateError("what an audit entry is about must be filters with text keys.") \
+            from None
+    entry = {**texts, "what": filters, "rows": count, "outcome": outcome}
+    with _db() as con, _writing(con):
+        # Under the write lock: no other writer can take this id or link to the same entry.
+        seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+        last = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        entry["id"] = (seq[0] if seq else 0) + 1
+        entry["at"] = _iso(_now())
+        prev_hash = last[0] if last else GENESIS
+        con.execute(f"INSERT INTO audit ({', '.join(_AUDIT_FIELDS)}, prev_hash, hash) "
+                    f"VALUES ({', '.join('?' for _ in _AUDIT_FIELDS)}, ?, ?)",
+                    [*(entry[field] for field in _AUDIT_FIELDS), prev_hash,
+                     _entry_hash(prev_hash, entry)])
+    return entry["id"]
+
+
+def _since_text(since: dt.datetime | dt.date | str | None) -> str | None:
+    if since is None:
+        return None
+    if isinstance(since, str):
+        try:
+            since = dt.datetime.fromisoformat(since.strip())
+        except ValueError:
+            raise StateError(f"{_shown(since)} is not a date and time (YYYY-MM-DD or "
+                             "YYYY-MM-DDTHH:MM).") from None
+    if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
+        since = dt.datetime.combine(since, dt.time())
+    if since.tzinfo is None:  # a time without a zone is taken as UTC, as the log is
+        since = since.replace(tzinfo=dt.timezone.utc)
+    return _iso(since)
+
+
+def audit_entries(limit: int = 200, user: str | None = None, outcome: str | None = None,
+                  since: dt.datetime | dt.date | str | None = None) -> list[dict]:
+    """The newest audit entries first, at most `limit`, optionally for one user (any case),
+    one outcome, or at or after `since`. Each is a dict of the entry's fields, `what` as a
+    dict."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not \
+            1 <= limit <= MAX_AUDIT_LIMIT:
+        raise StateError(f"the number of entries must be between 1 and {MAX_AUDIT_LIMIT:,}.")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise StateError(f"{_shown(outcome)} is not an audit outcome: use one of "
+                         f"{', '.join(OUTCOMES)}.")
+    since_text = _since_text(since)
+    with _db() as con:
+        cursor = con.execute(
+            f"SELECT {', '.join(_AUDIT_FIELDS)} FROM audit "
+            "WHERE (?1 IS NULL OR user = ?1 COLLATE NOCASE) AND (?2 IS NULL OR outcome = ?2) "
+            "AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4",
+            [user, outcome, since_text, limit])
+        found = [dict(zip(_AUDIT_FIELDS, row)) for row in cursor.fetchall()]
+    for entry in found:
+        try:
+            entry["what"] = json.loads(entry["what"])
+        except (TypeError, ValueError):  # changed by hand: shown as it is; verify tells
+            pass
+    return found
+
+
+def audit_count() -> int:
+    with _db() as con:
+        return con.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+def _missing(first: int, last: int, at_end: bool = False) -> str:
+    where = " at the end of the log" if at_end else ""
+    if first == last:
+        return f"Row {first}{where} is missing: it was deleted from the audit log."
+    return f"Rows {first} to {last}{where} are missing: they were deleted from the audit log."
+
+
+def verify_audit() -> list[str]:
+    """Check the whole chain: [] when intact, else one plain sentence per problem, naming the
+    row: a row changed after it was written, a row deleted (a gap in the ids), a hash edited,
+    a row that no longer links to the one before it, or the append-only guard removed."""
+    problems: list[str] = []
+    with _db() as con:
+        guards = {row[0] for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")}
+        for guard in AUDIT_GUARDS:
+            if guard not in guards:
+                problems.append(f"The audit log's append-only guard ({guard}) has been "
+                                "removed, so rows could be changed or deleted.")
+        seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+        cursor = con.execute(f"SELECT {', '.join(_AUDIT_FIELDS)}, prev_hash, hash FROM audit "
+                             "ORDER BY id")
+        last_id = _check_chain(cursor, problems)
+    if seq and seq[0] > last_id:
+        problems.append(_missing(last_id + 1, seq[0], at_end=True))
+    return problems
+
+
+def _check_chain(cursor: Iterable[tuple], problems: list[str]) -> int:
+    """Walk the entries in id order, appending a sentence per problem; returns the last id.
+
+    A row whose hash does not match its fields is judged by the row after it: if that row
+    still links to the hash the fields give, the stored hash was edited; otherwise the
+    fields were changed."""
+    previous_id, expected_prev = 0, GENESIS
+    suspect: tuple[int, str] | None = None  # (id, the hash its fields give)
+    for values in cursor:
+        entry = dict(zip((*_AUDIT_FIELDS, "prev_hash", "hash"), values))
+        row_id, gap = entry["id"], entry["id"] != previous_id + 1
+        if gap:
+            problems.append(_missing(previous_id + 1, row_id - 1))
+        explained = False
+        if suspect is not None:
+            bad_id, true_hash = suspect
+            if not gap and entry["prev_hash"] == true_hash:
+                problems.append(f"Row {bad_id}'s hash was edited: it no longer matches the "
+                                f"row, while row {row_id} still links to the original.")
+                explained = True
+            else:
+                problems.append(f"Row {bad_id} was changed after it was written: it no longer "
+                                "matches its hash.")
+            suspect = None
+        if not gap and not explained and entry["prev_hash"] != expected_prev:
+            problems.append(f"Row {row_id} does not link to row {previous_id} before it: row "
+                            f"{previous_id} was rewritten with a new hash, or rows were "
+                            "replaced.")
+        true_hash = _entry_hash(entry["prev_hash"], entry)
+        if true_hash != entry["hash"]:
+            suspect = (row_id, true_hash)
+        previous_id, expected_prev = row_id, entry["hash"]
+    if suspect is not None:
+        problems.append(f"Row {suspect[0]}, the last, no longer matches its hash: its "
+                        "contents or its hash were changed after it was written.")
+    return previous_id

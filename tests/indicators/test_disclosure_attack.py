@@ -1,0 +1,112 @@
+"""The bundled sample attacked as a member would: for every indicator and every loaded period
+end, everything a member can see (the council figure, every member breakdown, the teams in
+each service area, the previous period and the change since it, counts in notes, and the
+disproportionality shares) goes to an independent exact solver (tests/attack.py), which must
+not pin any hidden figure of 1 to 5."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from etl.cli import main
+from etl.config import load_config
+from etl.indicators import engine
+from etl.indicators.catalogue import CATALOGUE
+from etl.warehouse.publish import connect_current
+from tests.attack import OVERALL, View, protected, recover
+
+MEMBER = [b for b in engine.BREAKDOWNS if b != "social_worker"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The bundled sample, loaded once for the module: (connection, configuration)."""
+    folder = tmp_path_factory.mktemp("sample") / "data"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CPD_DATA_DIR", str(folder))
+        assert main(["load-sample"]) == 0
+        con = connect_current()
+        try:
+            yield con, load_config()
+        finally:
+            con.close()
+
+
+def _by_cell(con, config, period_end: dt.date, suppress: bool) -> dict:
+    """{indicator id: {cell: row}} for the council figure and every member breakdown."""
+    out: dict = {}
+    for breakdown in [None, *MEMBER]:
+        for row in engine.compute(con, config, period_end, breakdown, suppress)["indicators"]:
+            out.setdefault(row["id"], {})[(breakdown, row.get("group"))] = row
+    return out
+
+
+def member_views(con, config, period_end: dt.date, previous: dt.date | None) -> dict:
+    """{indicator id: View} as a member sees the period."""
+    seen = _by_cell(con, config, period_end, True)
+    before = _by_cell(con, config, previous, True) if previous else {}
+    areas = con.execute("SELECT DISTINCT service_area, team FROM int_child_attributes "
+                        "WHERE la_code = ? AND period_end = ?", [config.code, period_end]
+                        ).fetchall()
+    shares = getattr(engine, "disproportionality", None)  # not in the code before the fix
+    population = {c: r["numerator"] for c, r in seen["cla_at_period_end"].items()} \
+        if shares else {}
+    views = {}
+    for entry in CATALOGUE:
+        views[entry.id] = View(
+            unit=entry.unit, rows=seen[entry.id], areas=areas,
+            previous=before.get(entry.id, {}).get(OVERALL),
+            shares={b: shares(con, config, period_end, entry.id, b, True) for b in MEMBER}
+            if shares else {},
+            population=population)
+    return views
+
+
+def attack(con, config) -> list[tuple]:
+    """Every protected figure recovered, over every indicator and period of the sample."""
+    found = []
+    periods = engine.loaded_periods(con, config.code)
+    for n, period_end in enumerate(periods):
+        previous = periods[n - 1] if n else None
+        truth = _by_cell(con, config, period_end, False)
+        truth_before = _by_cell(con, config, previous, False) if previous else {}
+        for indicator_id, view in member_views(con, config, period_end, previous).items():
+            for recovery in recover(view):
+                if protected(recovery, truth[indicator_id], truth_before.get(indicator_id),
+                             truth["cla_at_period_end"]):
+                    found.append((period_end, indicator_id, recovery))
+    return found
+
+
+def test_a_member_cannot_work_out_any_hidden_figure_of_one_to_five(sample):
+    con, config = sample
+    started = time.perf_counter()
+    found = attack(con, config)
+    elapsed = time.perf_counter() - started
+    assert not found, (f"{len(found)} hidden figures of 1 to 5 recovered, e.g. "
+                       + "; ".join(f"{p} {i} {r.quantity} {r.cell} = {r.value}"
+                                   for p, i, r in found[:10]))
+    assert elapsed < 60, f"the attack took {elapsed:.1f}s"
+
+
+def test_the_attacker_recovers_true_figures(sample):
+    """The solver is sound: whatever it pins in the unprotected view is the true figure (so
+    an empty answer above means protection, not a blind attacker)."""
+    con, config = sample
+    period_end = engine.loaded_periods(con, config.code)[-1]
+    truth = _by_cell(con, config, period_end, False)
+    checked = 0
+    for entry in CATALOGUE[:8]:
+        rows = {c: dict(r) for c, r in truth[entry.id].items()}
+        for cell, row in rows.items():  # hide every group of 1 to 5 alone, as primary only
+            if cell != OVERALL and isinstance(row["numerator"], (int, float)) \
+                    and 1 <= row["numerator"] <= 5:
+                row.update(numerator="c", denominator="c" if row["denominator"] else None,
+                           value="c")
+        for recovery in recover(View(entry.unit, rows)):
+            if recovery.quantity in ("numerator", "denominator"):
+                assert recovery.value == truth[entry.id][recovery.cell][recovery.quantity]
+                checked += 1
+    assert checked, "primary suppression alone should give some figures away"
