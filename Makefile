@@ -14,9 +14,10 @@ SYSTEM_PACKAGES := chromium chromium-driver poppler-utils
 
 .PHONY: run test setup system-packages browser-deps sample bench validate-903 clean
 
+# The demo: one demo user per role, a "demo" banner, this machine only (cpd serve --demo).
 run: setup sample
-	@echo "Serving the dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - dashboard.app:server
+	@echo "Serving the demo dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/cpd serve --demo --host $(HOST) --port $(PORT)
 
 test: setup system-packages browser-deps .venv-903/.installed
 	$(BIN)/python -m pytest -q

@@ -209,11 +209,15 @@ def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: s
     group's figures."""
     from etl.indicators.engine import disproportionality as shares
 
-    if breakdown in ("team", "service_area", "social_worker") and user.has_remit:
+    if breakdown == "social_worker" and user.role == "member":
         raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
-                     "shares by team are for managers of every team")
-    return _disproportionality(current_path(), la, period_end, indicator_id, breakdown,
+                     "members see figures by team at the finest")
+    rows = _disproportionality(current_path(), la, period_end, indicator_id, breakdown,
                                user.suppressed, shares)
+    if user.has_remit and breakdown in ("team", "service_area", "social_worker"):
+        allowed = _remit_groups(user, la, period_end, breakdown)
+        rows = [r for r in rows if r["group"] in allowed]
+    return rows
 
 
 @lru_cache(maxsize=256)

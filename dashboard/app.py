@@ -243,6 +243,9 @@ def create_app(demo: bool = False) -> Dash:
     @app.callback(Output("page", "children"), Input("url", "pathname"),
                   Input("url", "search"))
     def render(pathname, search):
+        # a forged request can send anything as the URL's parts: only text is a URL
+        if not isinstance(pathname, str) or not isinstance(search, (str, type(None))):
+            pathname, search = "/not-a-page", ""
         try:
             return page(pathname, search, current_user(), demo)
         except WarehouseError as err:  # a damaged data folder: say so, not a 500
@@ -258,6 +261,8 @@ def create_app(demo: bool = False) -> Dash:
     def download(csv_clicks, xlsx_clicks, search):
         from dash import ctx
         user = current_user()
+        if not isinstance(search, (str, type(None))):
+            search = "?forged=1"  # refused below like any unknown parameter
         try:
             view = View.for_request(user, search)
             kind = "csv" if ctx.triggered_id == "drill-export-csv" else "xlsx"

@@ -211,8 +211,8 @@ def init_auth(server: Flask, demo: bool) -> None:
                             "(CPD_OIDC_ISSUER, CPD_OIDC_CLIENT_ID, CPD_OIDC_CLIENT_SECRET)")
         if problems:
             raise StartupRefused("The dashboard will not start: " + "; and ".join(problems)
-                                 + ". It holds children's data and serves nobody until both "
-                                 "are in place. (`make run` serves a demo on this machine "
+                                 + ". It holds children's data and serves nobody until that "
+                                 "is put right. (`make run` serves a demo on this machine "
                                  "instead.)")
     idle = _minutes("CPD_SESSION_IDLE_MINUTES", 30) * 60
     longest = _minutes("CPD_SESSION_MAX_MINUTES", 10 * 60) * 60
@@ -301,8 +301,10 @@ def init_auth(server: Flask, demo: bool) -> None:
             # names of real users
             audit("sign in", "failed", name=known.name if known else "unknown name",
                   role=known.role if known else "none")
+            # the name typed is given back whether or not it is a user's, so the form never
+            # tells which names exist
             return sign_in_form("That name and password do not match an enabled account.",
-                                401, name if known else "")
+                                401, name)
         return start_session(record, request.form.get("next"))
 
     @server.route("/sign-in/demo", methods=["POST"])

@@ -40,7 +40,7 @@ from etl.warehouse.publish import private_data_dir
 FILE_NAME = "state.sqlite"
 ROLES = ("member", "manager", "analyst", "admin")
 SOURCES = ("local", "sso", "demo")
-OUTCOMES = ("shown", "exported", "refused", "signed in", "signed out", "failed")
+OUTCOMES = ("shown", "exported", "refused", "signed in", "signed out", "failed", "changed")
 ALL_TEAMS = "all"  # pass as `teams` for every team (NULL): a manager must say so explicitly
 DEMO_USERS = {role: f"demo-{role}" for role in ROLES}
 DEMO_PREFIX = "demo-"
@@ -547,8 +547,10 @@ def ensure_demo_users(manager_teams: list[str] | str) -> list[UserRecord]:
     """Exactly one enabled demo user per role (demo-member, demo-manager, demo-analyst,
     demo-admin), created or refreshed: no password (they sign in only from the demo sign-in
     page of `make run`), every council, and the manager's teams = `manager_teams`. Any other
-    demo user an older version made is disabled."""
-    manager = _teams_json("manager", manager_teams)
+    demo user an older version made is disabled. With no teams loaded yet the demo manager
+    gets an empty remit (sees no team) rather than stopping the demo from starting."""
+    empty = isinstance(manager_teams, (list, tuple)) and not manager_teams
+    manager = "[]" if empty else _teams_json("manager", manager_teams)
     records = []
     with _db() as con, _writing(con):
         for role, name in DEMO_USERS.items():

@@ -201,9 +201,12 @@ def cmd_synth(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashboard.app import create_app
+    from dashboard.serve import ServeError, serve
 
-    create_app().run(host=args.host, port=args.port, debug=False)
+    try:
+        serve(args.host, args.port, args.workers, args.demo)
+    except ServeError as err:
+        raise UsageError(str(err)) from None
     return 0
 
 
@@ -270,6 +273,22 @@ def _remit(user) -> str:
     return f"{teams}; {councils}"
 
 
+def _audit_change(action: str, user, what: dict | None = None) -> None:
+    """User administration goes in the audit log too: who ran it (the account on this
+    machine), what changed, for whom."""
+    import getpass
+
+    from dashboard import state
+
+    try:
+        operator = getpass.getuser()
+    except (KeyError, OSError):
+        operator = "unknown"
+    state.audit(f"cli:{operator}"[:64], "admin", action,
+                {"user": user.name, "role": user.role, **(what or {})}, 0, "changed",
+                source="command line")
+
+
 def cmd_users_add(args) -> int:
     from dashboard import state
 
@@ -280,6 +299,7 @@ def cmd_users_add(args) -> int:
     password, made_here = _new_password(args.password_stdin)
     user = state.add_user(args.name, args.role, teams=teams, councils=councils,
                           password=password)
+    _audit_change("user added", user, {"remit": _remit(user)})
     print(f"Added {user.name}, {user.role} ({_remit(user)}).")
     if made_here:
         _show_password(user.name, password)
@@ -322,6 +342,7 @@ def cmd_users_disable(args) -> int:
     from dashboard import state
 
     user = state.disable_user(args.name)
+    _audit_change("user disabled", user)
     print(f"Disabled {user.name}: they cannot sign in, and every session they had has ended.")
     return 0
 
@@ -330,6 +351,7 @@ def cmd_users_enable(args) -> int:
     from dashboard import state
 
     user = state.enable_user(args.name)
+    _audit_change("user enabled", user)
     print(f"Enabled {user.name}: they can sign in again.")
     return 0
 
@@ -339,6 +361,7 @@ def cmd_users_reset(args) -> int:
 
     password, made_here = _new_password(args.password_stdin)
     user = state.reset_password(args.name, password)
+    _audit_change("password reset", user)
     print(f"Gave {user.name} a new password and signed them out everywhere.")
     if made_here:
         _show_password(user.name, password)
@@ -484,9 +507,13 @@ def parser() -> argparse.ArgumentParser:
 
     _state_parsers(sub)
 
-    p = sub.add_parser("serve", help="serve the dashboard (development server)")
+    p = sub.add_parser("serve", help="serve the dashboard with gunicorn (--demo: the make run "
+                                     "demo, this machine only)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--demo", action="store_true",
+                   help="one demo user per role, a demo banner, served to 127.0.0.1 only")
     p.set_defaults(func=cmd_serve)
     return top
 

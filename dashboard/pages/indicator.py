@@ -19,26 +19,17 @@ BREAKDOWN_LABELS = {
 HIGHER_IS = {"up": "better", "down": "worse", "context": "neither better nor worse"}
 
 
-def share(part, whole) -> float | None:
-    if not isinstance(part, (int, float)) or not isinstance(whole, (int, float)) or not whole:
-        return None
-    return round(100 * part / whole, 1)
+def disproportionality_rows(shares: list[dict]) -> list[list]:
+    """The engine's shares as table cells: c where a member's view hides them, "no data" where
+    there is nothing to divide by."""
+    return [[r["group"], fmt(r["share_counted"], "%"), fmt(r["share_all"], "%"),
+             ratio_text(r["ratio"])] for r in shares]
 
 
-def disproportionality(rows: list[dict], population: list[dict]) -> list[list]:
-    """For each group: its share of the children counted in the figure beside its share of
-    all children looked after. A ratio above 1 means the group is over-represented."""
-    counted = sum(r["numerator"] for r in rows if isinstance(r["numerator"], (int, float)))
-    everyone = sum(r["value"] for r in population if isinstance(r["value"], (int, float)))
-    by_group = {r["group"]: r["value"] for r in population}
-    out = []
-    for r in rows:
-        mine, theirs = share(r["numerator"], counted), share(by_group.get(r["group"]), everyone)
-        ratio = round(mine / theirs, 2) if mine is not None and theirs else None
-        out.append([r["group"], fmt(mine, "%") if mine is not None else "c",
-                    fmt(theirs, "%") if theirs is not None else "c",
-                    "c" if ratio is None else f"{ratio:.2f}"])
-    return out
+def ratio_text(ratio) -> str:
+    if ratio is None:
+        return "no data"
+    return "c" if ratio == "c" else f"{ratio:.2f}"
 
 
 def layout(view: View, indicator_id: str) -> list:
@@ -116,14 +107,20 @@ def breakdown_section(view: View, entry, row) -> list:
                  [[r["group"], fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
                    fmt_part(r["denominator"]), r.get("rag_label") or ""] for r in rows])]
     if entry.unit == "%" and entry.counts_children:
-        population = [r for r in every if r["id"] == "cla_at_period_end"]
         out += [html.H3("Who is counted, against all children looked after"),
                 html.P("Each group's share of the children counted in this figure beside its "
                        "share of every child looked after at the period end. A ratio above 1 "
-                       "means the group is over-represented.", className="plain"),
-                table(f"Disproportionality by {label.lower()}",
-                      [label, "Share of those counted", "Share of all children looked after",
-                       "Ratio"], disproportionality(rows, population))]
+                       "means the group is over-represented.", className="plain")]
+        try:  # worked out from the true figures, then hidden as this user's view hides them
+            shares = access.disproportionality(view.user, view.la, view.period, entry.id,
+                                               chosen)
+        except access.AccessDenied as refused:
+            out.append(html.P(str(refused), className="muted"))
+        else:
+            out.append(table(f"Disproportionality by {label.lower()}",
+                             [label, "Share of those counted",
+                              "Share of all children looked after", "Ratio"],
+                             disproportionality_rows(shares)))
     if entry.unit == "%":
         out += funnel_section(view, entry, row)
     return out

@@ -368,3 +368,15 @@ def test_a_long_or_odd_address_is_refused_quickly(member, child_ids):
         assert re.search(r"Not available|not one this dashboard knows|too long|does not have",
                          support.page_text(response) or response.text)
         assert support.child_hits(response, child_ids) == 0
+
+
+def test_the_same_requests_reach_children_for_an_analyst(live_server, names, child_ids):
+    """The control: the corpus's ordinary requests do reach children for a role that may see
+    them, and the check finds them (in the page, in a CSV and inside an Excel workbook)."""
+    analyst = support.as_role(live_server, "analyst")
+    search = q(indicator=INDICATOR, team=names["own_team"])
+    assert support.child_hits(analyst.page("/drill", search), child_ids)
+    assert support.child_hits(support.download(analyst, search), child_ids)
+    workbook = support.download(analyst, search, csv_clicks=None, xlsx_clicks=1)
+    assert support.download_data(workbook)["base64"]
+    assert support.child_hits(workbook, child_ids)

@@ -230,6 +230,8 @@ def test_demo_users():
     assert not state.has_sign_in_method()
     with pytest.raises(StateError, match="manager needs teams"):
         state.ensure_demo_users(None)
+    # nothing loaded yet: the demo still starts, its manager seeing no team
+    assert state.ensure_demo_users([])[1].teams == ()
 
 
 def test_demo_users_never_take_over_another_user(db):
