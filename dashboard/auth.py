@@ -40,7 +40,7 @@ CSRF_COOKIE = "_csrf_token"  # the name Dash's renderer reads and echoes as X-CS
 CSRF_HEADER = "X-CSRFToken"
 # pages anyone may fetch: signing in needs nothing else (no data, no Dash)
 PUBLIC_PATHS = {"/sign-in", "/sign-in/demo", "/sso/start", "/sso/callback", "/sign-out",
-                "/assets/style.css", "/_favicon.ico"}
+                "/assets/style.css", "/assets/favicon.ico", "/_favicon.ico"}
 
 
 class StartupRefused(Exception):
@@ -174,7 +174,8 @@ def _page(title: str, body: str, demo: bool, status: int = 200) -> Response:
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} - Corporate parenting dashboard</title>
-<link rel="stylesheet" href="/assets/style.css"></head>
+<link rel="stylesheet" href="/assets/style.css">
+<link rel="icon" href="/assets/favicon.ico"></head>
 <body><header class="site-header"><div class="masthead">
 <span class="service-name">Corporate parenting dashboard</span></div></header>
 {banner}<main id="main" class="sign-in">{body}</main></body></html>"""
@@ -235,7 +236,9 @@ def init_auth(server: Flask, demo: bool) -> None:
             return None
         return SignedIn(record)
 
-    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://",
+    import dashboard.ratelimit  # noqa: F401 - registers the cpd-state:// storage
+
+    limiter = Limiter(get_remote_address, app=server, storage_uri="cpd-state://",
                       default_limits=[], headers_enabled=True)
     oauth_client = _oidc_client(server, oidc) if oidc else None
 
@@ -327,6 +330,8 @@ def init_auth(server: Flask, demo: bool) -> None:
             return refusal("Sign out from the button on a page of the dashboard.", 400, demo)
         if getattr(flask_login.current_user, "is_authenticated", False):
             audit("sign out", "signed out")
+        # a copy of the cookie taken before signing out must not work after it
+        state.end_session(session.get("sid", ""), longest)
         flask_login.logout_user()
         session.clear()
         return redirect("/sign-in?ended=out")
@@ -354,6 +359,12 @@ def init_auth(server: Flask, demo: bool) -> None:
             name = str(claims.get("preferred_username") or claims.get("email")
                        or claims.get("sub") or "")[:64]
             role, teams = oidc.role_and_teams(claims)
+            if role == "manager" and not teams:
+                audit("sign in (council account)", "refused", name="unknown name")
+                return refusal("Your council account is a manager's but names no team. Ask "
+                               "the dashboard's administrator to add your teams' groups.")
+            if role != "manager":
+                teams = None  # only a manager's reach is kept to teams
             if role is None:
                 audit("sign in (council account)", "refused", name="unknown name")
                 return refusal("Your council account is not in any of the dashboard's "
@@ -390,8 +401,11 @@ def init_auth(server: Flask, demo: bool) -> None:
             ended = "expired"
         elif now - session.get("last_seen", 0) > idle:
             ended = "idle"
+        if not ended and state.session_ended(session.get("sid", "")):
+            ended = "out"
         if ended:
             audit("session ended", "signed out", {"reason": ended})
+            state.end_session(session.get("sid", ""), longest)
             flask_login.logout_user()
             session.clear()
             return _unsigned(ended)

@@ -22,6 +22,49 @@ MAX_QUERY = 2048
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
+SCALARS = (str, int, float, bool, type(None))
+MAX_DRAIN = 1024 * 1024
+
+
+def drain(length: int) -> None:
+    """Read and drop a refused body, so the connection can carry the client's next request
+    (gunicorn would take the unread body for that request and drop the connection). A body
+    too big to be worth reading still costs the client its connection, not the server."""
+    if length > MAX_DRAIN:
+        return
+    stream = request.environ.get("wsgi.input")
+    while stream is not None and length > 0:
+        chunk = stream.read(min(length, 65536))
+        if not chunk:
+            break
+        length -= len(chunk)
+
+
+def callback_shapes(app: Dash) -> dict[str, tuple[list, list]]:
+    """Each callback's output and the (id, property) of its inputs and state, in order."""
+    return {output: ([(i["id"], i["property"]) for i in spec["inputs"]],
+                     [(s["id"], s["property"]) for s in spec["state"]])
+            for output, spec in app.callback_map.items()}
+
+
+def well_formed(body, shapes: dict) -> bool:
+    if not isinstance(body, dict) or body.get("output") not in shapes:
+        return False
+    inputs, state = shapes[body["output"]]
+    component, _, prop = body["output"].rpartition(".")
+    if body.get("outputs") != {"id": component, "property": prop}:
+        return False
+    for sent, expected in ((body.get("inputs"), inputs), (body.get("state", []), state)):
+        if not isinstance(sent, list) or len(sent) != len(expected):
+            return False
+        for item, (cid, cprop) in zip(sent, expected):
+            if not isinstance(item, dict) or item.get("id") != cid or \
+                    item.get("property") != cprop or not isinstance(item.get("value"), SCALARS):
+                return False
+    changed = body.get("changedPropIds", [])
+    return isinstance(changed, list) and all(isinstance(c, str) for c in changed)
+
+
 def harden(app: Dash, demo: bool, known_path) -> None:
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
@@ -31,10 +74,21 @@ def harden(app: Dash, demo: bool, known_path) -> None:
         if len(request.query_string) > MAX_QUERY or len(request.path) > MAX_QUERY:
             return auth.refusal("The address is too long.", 414, demo)
         if request.content_length and request.content_length > MAX_BODY:
+            drain(request.content_length)
             return auth.refusal("The request is too large.", 413, demo)
         return None
 
     server.before_request_funcs.setdefault(None, []).insert(0, limits)
+    shapes = callback_shapes(app)
+
+    @server.before_request
+    def callback_request():
+        """A callback request must be one of the app's callbacks, exactly as its pages send
+        it: anything else is refused here, before Dash can fail on it."""
+        if request.method == "POST" and request.path == "/_dash-update-component" and \
+                not well_formed(request.get_json(silent=True), shapes):
+            return auth.refusal("That is not a request the dashboard's pages send.", 400, demo)
+        return None
 
     @server.before_request
     def page_address():
@@ -86,6 +140,8 @@ def harden(app: Dash, demo: bool, known_path) -> None:
 
     @server.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 413:
+            drain(request.content_length or 0)
         messages = {403: "You do not have access to this.",
                     404: "There is no page at this address.",
                     405: "That is not something this address does.",

@@ -26,6 +26,7 @@ import operator
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
         """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ),
+    2: (
+        # sessions signed out: a copy of the cookie taken before is refused after
+        """CREATE TABLE ended_sessions (
+            sid TEXT PRIMARY KEY,
+            ended_at REAL NOT NULL) WITHOUT ROWID""",
+        # fixed-window counters for the sign-in rate limit, shared by every worker
+        """CREATE TABLE rate_limits (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            expires_at REAL NOT NULL) WITHOUT ROWID""",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -754,3 +766,49 @@ def _check_chain(cursor: Iterable[tuple], problems: list[str]) -> int:
         problems.append(f"Row {suspect[0]}, the last, no longer matches its hash: its "
                         "contents or its hash were changed after it was written.")
     return previous_id
+
+
+# --- sessions ended and rate-limit counters (the web app's, shared by its workers) -----------
+
+def end_session(sid: str, keep_seconds: float) -> None:
+    """Remember a signed-out session for as long as its cookie could still be valid."""
+    if not sid:
+        return
+    now = time.time()
+    with _db() as con, _writing(con):
+        con.execute("DELETE FROM ended_sessions WHERE ended_at < ?", [now - keep_seconds])
+        con.execute("INSERT OR REPLACE INTO ended_sessions VALUES (?, ?)", [sid[:64], now])
+
+
+def session_ended(sid: str) -> bool:
+    with _db() as con:
+        return con.execute("SELECT 1 FROM ended_sessions WHERE sid = ?",
+                           [sid[:64]]).fetchone() is not None
+
+
+def rate_incr(key: str, expiry: float, amount: int = 1) -> int:
+    """Add to a counter that starts afresh once it expires; the new count."""
+    now = time.time()
+    with _db() as con, _writing(con):
+        con.execute("DELETE FROM rate_limits WHERE expires_at <= ?", [now])
+        con.execute("INSERT INTO rate_limits VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+                    "SET count = count + excluded.count", [key[:200], amount, now + expiry])
+        return con.execute("SELECT count FROM rate_limits WHERE key = ?",
+                           [key[:200]]).fetchone()[0]
+
+
+def rate_get(key: str) -> tuple[int, float]:
+    """(count, when it expires), or (0, now) for no live counter."""
+    now = time.time()
+    with _db() as con:
+        row = con.execute("SELECT count, expires_at FROM rate_limits WHERE key = ? AND "
+                          "expires_at > ?", [key[:200], now]).fetchone()
+    return (row[0], row[1]) if row else (0, now)
+
+
+def rate_clear(key: str | None = None) -> None:
+    with _db() as con, _writing(con):
+        if key is None:
+            con.execute("DELETE FROM rate_limits")
+        else:
+            con.execute("DELETE FROM rate_limits WHERE key = ?", [key[:200]])

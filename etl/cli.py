@@ -401,7 +401,8 @@ def _verify_audit(output: str) -> int:
                           "problems": problems}, indent=2))
         return 1 if problems else 0
     if not problems:
-        print(f"The audit log is intact: {state.audit_count():,} entries.")
+        count = state.audit_count()
+        print(f"The audit log is intact: {count:,} {'entry' if count == 1 else 'entries'}.")
         return 0
     for problem in problems:
         print(problem)

@@ -57,6 +57,8 @@ class View:
     previous: dict | None = None
     shares: dict = field(default_factory=dict)
     population: dict = field(default_factory=dict)
+    floor: int | None = None  # what a member knows a hidden numerator is at least, if not
+    # what the unit says (hidden counts are never 0; a percentage's numerators may be)
 
 
 def _known(x) -> bool:
@@ -243,8 +245,8 @@ def recover(view: View) -> list[Recovery]:
     rows = view.rows
     overall = rows[OVERALL]
     count_like = view.unit in ("count", "rate")
-    numerators = _system(rows, "numerator", 1 if count_like else 0, view.unit != "score",
-                         view.areas)
+    floor = view.floor if view.floor is not None else 1 if count_like else 0
+    numerators = _system(rows, "numerator", floor, view.unit != "score", view.areas)
     systems = {"numerator": numerators}
     if view.unit in ("%", "score"):
         systems["denominator"] = _system(rows, "denominator", 1, True, view.areas)
@@ -328,12 +330,14 @@ def _shares(view: View, systems: dict) -> bool:
 def protected(recovery: Recovery, truth: dict, previous_truth: dict | None,
               population_truth: dict | None = None) -> bool:
     """Whether a recovered figure is one disclosure control must hide: a count of 1 to 5, or
-    a percentage or average whose numerator or denominator is 1 to 5 (truth: {cell: true
-    row}, unsuppressed)."""
+    a percentage or average whose numerator or denominator is 1 to 5. The truths are
+    {cell: row} unsuppressed: this indicator now and at the previous period, and children
+    looked after now."""
     if recovery.quantity == "note":
         return 1 <= recovery.value <= 5
     if recovery.quantity == "population":
-        return 1 <= (population_truth or {}).get(recovery.cell, 0) <= 5
+        row = (population_truth or {}).get(recovery.cell) or {"numerator": 0}
+        return _known(row["numerator"]) and 1 <= row["numerator"] <= 5
     rows = previous_truth if recovery.period == "previous" else truth
     row = (rows or {}).get(recovery.cell)
     if row is None:

@@ -52,6 +52,8 @@ def pytest_sessionfinish(session, exitstatus):
     lines = ["LOG SCAN FAILED: children's identifiers from the sample were logged"] + \
         report(hits)
     writer = session.config.pluginmanager.get_plugin("terminalreporter")
+    if writer is not None:
+        writer.write("\n")  # after the progress line, which has no newline of its own
     for line in lines:
         if writer is not None:
             writer.write_line(line, red=True, bold=True)

@@ -17,11 +17,12 @@ row space of the equations restricted to the hidden cells; one singular value de
 answers that for every hidden cell at once.
 
 Bounds matter too. Zero is shown as zero, so a member knows every hidden count is at least 1:
-two hidden groups adding up to 2 are both 1, which linear algebra alone does not see. So the
-check treats the cells at that floor (value 1) with care: every other hidden cell can move
-both ways, and a cell of 1 must be movable with the other cells of 1 held still (`_exposed`).
-Away from the floor nothing is pinned that linear algebra cannot pin, since a point strictly
-inside the bounds can move a little in any direction the equations allow.
+two hidden groups adding up to 2 are both 1, which linear algebra alone does not see. A hidden
+cell is safe when some direction the equations allow moves it while no cell of 1 goes below 1
+(cells above 1 can move a little either way); see `_Hidden`. Every cell of 1 is taken to sit on
+that floor, which is cautious for a percentage's numerators (a hidden one may be 0) but keeps
+the pattern a function of the figures alone. A numerator's upper bound (its denominator) is
+not modelled here; tests/attack.py uses it, and every other bound, against the sample.
 
 The pattern for a quantity is a function of its cells and values only (not of the indicator it
 belongs to), so two indicators sharing the same figures (children looked after, and the
@@ -42,6 +43,11 @@ NOTE = ("c: not shown, to protect children's identities (a figure of 1 to 5, or 
 
 OVERALL = (None, None)  # the council figure's cell; a group's cell is (breakdown, group)
 _TOLERANCE = 1e-9  # the equations are 0/1/-1 sums over a few dozen cells: well conditioned
+
+
+def _nil(vector: np.ndarray) -> bool:
+    """Zero, to rounding (a plain dot product: numpy's norm costs more than the sum)."""
+    return float(vector @ vector) < 1e-14
 
 
 def small(x) -> bool:
@@ -104,9 +110,12 @@ def _order(layout: Layout, cell) -> tuple:
     """The tie-break order of cells: the council figure, then breakdowns in the layout's
     order, groups by name."""
     breakdown, group = cell
-    rank = -1 if breakdown is None else (layout.breakdowns.index(breakdown)
-                                         if breakdown in layout.breakdowns else len(
-                                             layout.breakdowns))
+    if breakdown is None:
+        rank = -1
+    elif breakdown in layout.breakdowns:
+        rank = layout.breakdowns.index(breakdown)
+    else:
+        rank = len(layout.breakdowns)
     return rank, str(breakdown), group is None, str(group)
 
 
@@ -195,18 +204,35 @@ class _Hidden:
 
     Cells above 1 (`free`) can move both ways within the bounds a member knows; a cell of 1
     (`floor`) can only rise (hidden means not zero). A cell is safe if some direction the
-    equations allow moves it without pushing any cell of 1 below 1. The test here looks for
-    such a direction holding all cells of 1 but one still (exact for the usual case, a cell
-    of 1 in a partition or a team alone in its service area; cautious otherwise: a cell it
-    cannot clear is treated as pinned). One SVD of the free cells' columns gives their column
-    space (`basis`) and null space (`null`)."""
+    equations allow moves it without pushing any cell of 1 below 1. Cells of 1 the equations
+    tie together (a team alone in its service area and the area; a group that is the only
+    non-zero one of its breakdown and the council figure) move as one `tied` set. The test
+    looks for a direction holding every set of cells of 1 still but one, or two for a cell of
+    1 itself: exact for the usual cases, cautious otherwise (a cell it cannot clear counts as
+    pinned). One SVD of the free cells' columns gives their column space (`basis`) and null
+    space (`null`)."""
 
     def __init__(self, equations: np.ndarray, values: np.ndarray, hidden: set[int]):
         self.equations, self.values, self.hidden = equations, values, set(hidden)
         ordered = sorted(hidden)
-        self.floor = [i for i in ordered if values[i] == 1]
         self.free = [i for i in ordered if values[i] != 1]
         self.basis, self.null, self.sigma, self.rows = _decompose(equations[:, self.free])
+        self.tied = self._tied(ordered, [i for i in ordered if values[i] == 1])
+
+    def _tied(self, ordered: list[int], floor: list[int]) -> dict[int, tuple[int, ...]]:
+        """Each cell of 1 with the cells of 1 every allowed direction moves with it (equal
+        rows of the null space of all hidden cells; a cell that cannot move is alone)."""
+        if not floor:
+            return {}
+        _, null, _, _ = _decompose(self.equations[:, ordered])
+        moves = {i: null[ordered.index(i)] for i in floor}
+        return {i: tuple(k for k in floor if k == i or (
+            not _nil(moves[i]) and _nil(moves[i] - moves[k])))
+            for i in floor}
+
+    def _column(self, cells: tuple[int, ...]) -> np.ndarray:
+        """The column of cells moved together by the same amount."""
+        return self.equations[:, list(cells)].sum(axis=1)
 
     def outside(self, column: np.ndarray) -> np.ndarray:
         """The part of a column outside the free cells' column space."""
@@ -218,47 +244,68 @@ class _Hidden:
         return self.basis @ (self.rows[:, position] / self.sigma)
 
     def releases(self, position: int, column: np.ndarray) -> bool:
-        """Whether a cell with this column, allowed to move, frees the fixed free cell at
-        `position`: it must be movable by the free cells (its column inside their column
-        space) and enter the sum that fixes the cell. The sign of the direction is ours to
-        choose, so a cell of 1 let move this way only ever has to rise."""
-        return (np.linalg.norm(self.outside(column)) < 1e-7
+        """Whether cells with this column, allowed to move, free the fixed free cell at
+        `position`: they must be movable by the free cells (their column inside the free
+        cells' column space) and enter the sum that fixes the cell. The sign of the direction
+        is ours to choose, so cells of 1 let move this way only ever have to rise."""
+        return (_nil(self.outside(column))
                 and abs(self.certificate(position) @ column) > 1e-7)
 
     def pinned(self, i: int) -> bool:
-        column = self.equations[:, i]
-        if i not in self.floor:
+        if i not in self.tied:
             position = self.free.index(i)
-            if np.linalg.norm(self.null[position]) > 1e-7:  # moves with the cells of 1 held
+            if not _nil(self.null[position]):  # moves with the cells of 1 held
                 return False
-            return not any(self.releases(position, self.equations[:, k]) for k in self.floor)
-        if np.linalg.norm(self.outside(column)) < 1e-7:  # rises with the cells of 1 held
-            return False
-        return not any(self._rises_with(i, k) for k in self.floor if k != i)
+            return not any(self.releases(position, self._column(c))
+                           for c in set(self.tied.values()))
+        return not self._rises(self.tied[i], self.outside)
 
-    def _rises_with(self, i: int, k: int) -> bool:
-        """Whether cell of 1 `i` can rise when another cell of 1, `k`, may rise too (a team
-        alone in its service area rises with the area)."""
-        _, null, _, _ = _decompose(self.equations[:, self.free + [i, k]])
-        pair = null[-2:]  # how i and k may move, over every direction allowed
-        basis, _, _, _ = _decompose(pair)
-        if basis.shape[1] == 2:
+    def _rises(self, cells: tuple[int, ...], outside, more: tuple = ()) -> bool:
+        """Whether tied cells of 1 can rise, the other cells of 1 held or one more set of them
+        let rise too (`more`: columns of further cells of 1 that may), given `outside`, the
+        part of a column the free cells cannot make up. The free cells make up the rest, so
+        the parts outside must cancel with everything moved rising: nothing left of ours
+        (alone, or rising by as much as one of `more`), or a set of theirs pointing the
+        opposite way."""
+        column = self._column(cells)
+        ours = outside(column)
+        if any(_nil(outside(column + extra)) for extra in (0, *more)):
             return True
-        if basis.shape[1] == 0:
-            return False
-        mine, theirs = basis[:, 0]
-        return abs(mine) > 1e-7 and (abs(theirs) < 1e-7 or mine * theirs > 0)
+        others = [self._column(c) for c in set(self.tied.values()) if c != cells]
+        return any(_opposite(ours, outside(theirs)) for theirs in others + list(more))
 
     def exposed(self, guarded=small) -> list[int]:
         """Hidden cells of 1 to 5 (those `guarded`) a member could pin, in tie-break order."""
         return [i for i in sorted(self.hidden) if guarded(self.values[i]) and self.pinned(i)]
 
     def frees(self, target: int, cell: int) -> bool:
-        """Whether hiding one more cell would stop `target` being pinned (for a cell above 1
-        to first order, from this decomposition; the caller checks again)."""
-        if target in self.floor:
-            return not _Hidden(self.equations, self.values, self.hidden | {cell}).pinned(target)
-        return self.releases(self.free.index(target), self.equations[:, cell])
+        """Whether hiding one more cell would stop `target` being pinned, from this
+        decomposition: for a cell of 1 as `pinned` would find it (the new cell widens the
+        free cells' reach, or is one more cell of 1 that may rise); for a cell above 1 to
+        first order (the new cell must release it; the caller checks again)."""
+        column = self.equations[:, cell]
+        if target not in self.tied:
+            return self.releases(self.free.index(target), column)
+        if self.values[cell] == 1:
+            return self._rises(self.tied[target], self.outside, more=(column,))
+        reach = self.outside(column)
+        if _nil(reach):  # the free cells could make it up already
+            return False
+        reach = reach / np.linalg.norm(reach)
+
+        def outside(v: np.ndarray) -> np.ndarray:
+            rest = self.outside(v)
+            return rest - (reach @ rest) * reach
+
+        return self._rises(self.tied[target], outside)
+
+
+def _opposite(ours: np.ndarray, theirs: np.ndarray) -> bool:
+    """Whether `theirs` is a positive multiple of minus `ours` (both rising, they cancel)."""
+    if _nil(theirs):
+        return False
+    scale = -(theirs @ ours) / (ours @ ours)
+    return scale > 1e-7 and _nil(theirs + scale * ours)
 
 
 def _exposed(equations: np.ndarray, values: np.ndarray, hidden: set[int],
@@ -270,8 +317,8 @@ def _secondary(equations: np.ndarray, values: np.ndarray, hidden: set[int], targ
                keys: list) -> list[int]:
     """The cells to hide next to protect `target`, cheapest first (smallest figures; ties go to
     groups before the council figure, the figure everybody reads, then the cells' order):
-    the first shown cell that protects it on its own; else the cheapest pair of a cell sharing
-    an equation with it and one more (a team in another service area needs its area hidden
+    the first shown cell that protects it on its own; else the cheapest pair of a cell sharing an equation with
+    it and one more (a team in another service area needs its area hidden
     too); else the smallest shown cell sharing an equation with it, or anywhere."""
     shown = sorted((i for i in range(len(values)) if i not in hidden),
                    key=lambda i: (values[i], keys[i] == OVERALL, i))

@@ -3,6 +3,11 @@ breakdown, judged against its target, the previous period and its benchmarks.
 
 Reads only the published warehouse (`ind_units`, `int_child_attributes`, `load_files`) and the
 LA configuration; every figure is one grouped query over rows built at load time.
+
+As a member sees them (`suppress`), figures are protected by disclosure control decided once
+per council, indicator and period end over everything a member sees together: the council
+figure, every member breakdown, service areas with their teams, the direction of travel, counts
+in notes and disproportionality shares (`compute_linked`, `disproportionality`).
 """
 from __future__ import annotations
 
@@ -48,10 +53,11 @@ def loaded_periods(con: duckdb.DuckDBPyConnection, la_code: str) -> list[dt.date
     return [r[0] for r in rows]
 
 
-def _round(numerator: float, denominator: float, scale: int) -> float:
-    """One decimal place, halves rounded up, from exact arithmetic (never banker's rounding)."""
+def _round(numerator: float, denominator: float, scale: int, places: str = "0.1") -> float:
+    """One decimal place (or `places`), halves rounded up, from exact arithmetic (never
+    banker's rounding)."""
     exact = Decimal(str(float(numerator))) * scale / Decimal(str(float(denominator)))
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(exact.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
 def population(config: LAConfig, period_end: dt.date) -> tuple[int | None, int | None]:
@@ -272,13 +278,13 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     """Every (or the named) indicator for one loaded period end, overall or by a breakdown.
 
     With `suppress`, as a member sees it: protected together with everything else a member
-    sees for the period (`compute_linked`); social workers are never shown that way."""
+    sees for the period (see `compute_linked`); social workers are never shown that way."""
     la_code, periods, period_end = _period(con, config, period_end, breakdown)
     entries = [BY_ID[i] for i in ids] if ids else CATALOGUE
     if suppress:
         if breakdown == "social_worker":
             raise EngineError(NO_SOCIAL_WORKER)
-        result = compute_linked(con, config, period_end)[breakdown]
+        result = _member_result(con, config, la_code, periods, period_end, breakdown)
         if ids:  # protected over every indicator all the same: only the answer is narrower
             order = {entry.id: n for n, entry in enumerate(entries)}
             result["indicators"] = sorted((r for r in result["indicators"] if r["id"] in order),
@@ -330,7 +336,10 @@ def _warehouse_key(con) -> tuple | None:
         return None
     if str(mode).lower() != "read_only" or len(files) != 1:
         return None
-    stat = os.stat(files[0])
+    try:
+        stat = os.stat(files[0])
+    except OSError:
+        return None
     return files[0], stat.st_mtime_ns, stat.st_size
 
 
@@ -393,35 +402,39 @@ def compute_linked(con: duckdb.DuckDBPyConnection, config: LAConfig,
     by every member breakdown: {breakdown or None: result like `compute`'s}.
 
     Disclosure control is decided once over all of these together, so no hidden figure of 1
-    to 5 can be worked out by setting one table against another. The direction of travel is
-    shown only where both this figure and the previous period's are shown to a member (it
-    carries the previous figure, and the change gives away either from the other)."""
+    to 5 can be worked out by setting one table against another."""
     la_code, periods, period_end = _period(con, config, period_end)
+    return {breakdown: _member_result(con, config, la_code, periods, period_end, breakdown)
+            for breakdown in (None, *MEMBER_BREAKDOWNS)}
+
+
+def _member_result(con, config: LAConfig, la_code: str, periods: list[dt.date],
+                   period_end: dt.date, breakdown: str | None) -> dict:
+    """One table of compute_linked. The direction of travel is shown only where both this
+    figure and the previous period's are shown to a member: it carries the previous figure,
+    and the change gives either away from the other."""
     now = _protected(con, config, la_code, period_end)
     earlier = [p for p in periods if p < period_end]
-    before = _protected(con, config, la_code, earlier[-1]) if earlier else None
-    out = {}
-    for breakdown in (None, *MEMBER_BREAKDOWNS):
-        rows = []
-        for entry in CATALOGUE:
-            for figure in now.tables[breakdown][entry.id]:
-                row = _row(entry, figure, config, breakdown, suppress=True)
-                if (breakdown, figure["group"]) in now.hidden[entry.id]:
-                    disclosure.hide(row)
-                elif breakdown is None and before and not before.overall_hidden(entry.id):
-                    row["direction"] = _direction(entry, row, before.overall(entry.id),
-                                                  earlier[-1])
-                rows.append(row)
-        out[breakdown] = _result(config, period_end, rows)
-    return out
+    before = _protected(con, config, la_code, earlier[-1]) \
+        if earlier and breakdown is None else None
+    rows = []
+    for entry in CATALOGUE:
+        for figure in now.tables[breakdown][entry.id]:
+            row = _row(entry, figure, config, breakdown, suppress=True)
+            if (breakdown, figure["group"]) in now.hidden[entry.id]:
+                disclosure.hide(row)
+            elif before is not None and not before.overall_hidden(entry.id):
+                row["direction"] = _direction(entry, row, before.overall(entry.id),
+                                              earlier[-1])
+            rows.append(row)
+    return _result(config, period_end, rows)
 
 
-def _share(part, whole, places: str = "0.1", scale: int = 100) -> float | None:
-    """part / whole (times scale), halves rounded up; None where there is no whole."""
+def _share(part, whole, scale: int = 100, places: str = "0.1") -> float | None:
+    """part / whole as _round gives it; None where there is nothing to divide by."""
     if not isinstance(part, (int, float)) or not isinstance(whole, (int, float)) or not whole:
         return None
-    exact = Decimal(str(float(part))) * scale / Decimal(str(float(whole)))
-    return float(exact.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+    return _round(part, whole, scale, places)
 
 
 def disproportionality(con: duckdb.DuckDBPyConnection, config: LAConfig,
@@ -437,9 +450,8 @@ def disproportionality(con: duckdb.DuckDBPyConnection, config: LAConfig,
     where either share is. None where a share has nothing to divide by."""
     if indicator_id not in BY_ID:
         raise EngineError(f"unknown indicator {indicator_id!r}")
-    if breakdown not in BREAKDOWNS:
-        raise EngineError(f"unknown breakdown {breakdown!r}; choose one of "
-                          f"{', '.join(BREAKDOWNS)}")
+    if breakdown is None:
+        raise EngineError("disproportionality is by a breakdown: name one")
     la_code, _, period_end = _period(con, config, period_end, breakdown)
     if suppress and breakdown == "social_worker":
         raise EngineError(NO_SOCIAL_WORKER)
@@ -467,7 +479,7 @@ def disproportionality(con: duckdb.DuckDBPyConnection, config: LAConfig,
         if counted is not None and everyone:
             ratio = _share(figure["numerator"] * whole[POPULATION_ID]["numerator"],
                            whole[indicator_id]["numerator"] * population.get(group, 0),
-                           "0.01", 1)
+                           1, "0.01")
         shown_counted, shown_all = seen(indicator_id, group), seen(POPULATION_ID, group)
         out.append({
             "group": group,

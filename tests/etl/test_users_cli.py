@@ -218,5 +218,10 @@ def test_through_the_installed_script(tmp_path):
     listed = run("users", "list", "--format", "json")
     assert json.loads(listed.stdout)["users"][0]["teams"] == ["Team A"]
     verified = run("audit", "--verify")
+    # adding alice is itself in the log, as a change made from the command line
     assert (verified.returncode, verified.stdout.strip()) == (
-        0, "The audit log is intact: 0 entries.")
+        0, "The audit log is intact: 1 entry.")
+    entry = json.loads(run("audit", "--format", "json").stdout)
+    entry = entry[0] if isinstance(entry, list) else entry["entries"][0]
+    assert (entry["action"], entry["outcome"], entry["what"]["user"]) == (
+        "user added", "changed", "alice")

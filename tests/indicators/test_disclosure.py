@@ -13,9 +13,10 @@ import pytest
 from etl.cli import main
 from etl.config import load_config
 from etl.indicators import disclosure, engine
+from etl.indicators.catalogue import CATALOGUE
 from etl.indicators.disclosure import OVERALL, Layout, nests, protect
 from etl.warehouse.publish import connect_current
-from tests.attack import View, recover
+from tests.attack import View, protected, recover
 from tests.builders import ExtractBuilder
 from tests.indicators.support import load
 
@@ -109,8 +110,8 @@ def test_a_team_in_two_areas_joins_them():
 
 @pytest.mark.parametrize("seed", range(4))
 def test_random_tables_leave_nothing_small_to_work_out(seed):
-    """Random councils (teams in areas, a second breakdown, counts and percentages): the
-    attacker pins no hidden figure of 1 to 5."""
+    """Random councils (small teams in two areas, and a second breakdown): the attacker pins
+    no hidden figure of 1 to 5, no zero is hidden and every figure of 1 to 5 is."""
     rng = random.Random(seed)
     for _ in range(40):
         teams = {t: rng.choice([0, 1, 1, 2, 3, 4, 5, 6, 8, 12, 25]) for _, t in AREAS}
@@ -123,7 +124,7 @@ def test_random_tables_leave_nothing_small_to_work_out(seed):
         assert small_recovered(values, hidden) == [], (values, hidden)
 
 
-def test_score_and_percentage_rows_hide_for_either_figure():
+def test_a_percentage_hides_for_either_figure_and_a_rate_for_its_numerator():
     numerators = {OVERALL: 20, ("sex", "F"): 10, ("sex", "M"): 10}
     denominators = {OVERALL: 44, ("sex", "F"): 4, ("sex", "M"): 40}
     hidden = disclosure.protect_indicator("%", numerators, denominators, Layout(("sex",)))
@@ -201,17 +202,22 @@ def test_every_member_figure_of_the_hand_built_council_resists_the_attacker(two_
     con, config = two_periods
     period = dt.date.fromisoformat(P2)
     seen = {b: rows(con, config, b) for b in [None, *engine.MEMBER_BREAKDOWNS]}
-    for entry_id in {key[0] for key in seen[None]}:
-        member = {(b, g): r for b, table in seen.items() for (i, g), r in table.items()
-                  if i == entry_id}
-        truth = {(b, g): r for b in seen for (i, g), r in
-                 rows(con, config, b, suppress=False).items() if i == entry_id}
-        shares = {b: engine.disproportionality(con, config, period, entry_id, b, True)
+    truth = {b: rows(con, config, b, suppress=False) for b in seen}
+
+    def cells(tables: dict, indicator_id: str) -> dict:
+        return {(b, g): r for b, table in tables.items() for (i, g), r in table.items()
+                if i == indicator_id}
+
+    areas = [(area, team) for team, (area, _, _) in TEAMS.items()]
+    for entry in CATALOGUE:
+        shares = {b: engine.disproportionality(con, config, period, entry.id, b, True)
                   for b in engine.MEMBER_BREAKDOWNS}
-        for found in recover(View(truth[(None, None)]["unit"], member, areas=[
-                (a, t) for t, (a, _, _) in TEAMS.items()], shares=shares)):
-            row = truth[found.cell]
-            assert not (1 <= found.value <= 5), (entry_id, found, row)
+        population = {c: r["numerator"] for c, r in cells(seen, "cla_at_period_end").items()}
+        member = View(entry.unit, cells(seen, entry.id), areas=areas, shares=shares,
+                      population=population)
+        found = [r for r in recover(member) if protected(
+            r, cells(truth, entry.id), None, cells(truth, "cla_at_period_end"))]
+        assert found == [], entry.id
 
 
 def test_the_direction_of_travel_is_hidden_beside_a_hidden_previous_figure(two_periods):

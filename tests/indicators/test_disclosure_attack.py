@@ -43,13 +43,18 @@ def _by_cell(con, config, period_end: dt.date, suppress: bool) -> dict:
     return out
 
 
+def _areas(con, config, period_end: dt.date) -> list[tuple]:
+    """The service areas and their teams, as a member can read them off the dashboard."""
+    return con.execute("SELECT DISTINCT service_area, team FROM int_child_attributes "
+                       "WHERE la_code = ? AND period_end = ?", [config.code, period_end]
+                       ).fetchall()
+
+
 def member_views(con, config, period_end: dt.date, previous: dt.date | None) -> dict:
     """{indicator id: View} as a member sees the period."""
     seen = _by_cell(con, config, period_end, True)
     before = _by_cell(con, config, previous, True) if previous else {}
-    areas = con.execute("SELECT DISTINCT service_area, team FROM int_child_attributes "
-                        "WHERE la_code = ? AND period_end = ?", [config.code, period_end]
-                        ).fetchall()
+    areas = _areas(con, config, period_end)
     shares = getattr(engine, "disproportionality", None)  # not in the code before the fix
     population = {c: r["numerator"] for c, r in seen["cla_at_period_end"].items()} \
         if shares else {}
@@ -68,16 +73,56 @@ def attack(con, config) -> list[tuple]:
     """Every protected figure recovered, over every indicator and period of the sample."""
     found = []
     periods = engine.loaded_periods(con, config.code)
+    truths = {p: _by_cell(con, config, p, False) for p in periods}
     for n, period_end in enumerate(periods):
         previous = periods[n - 1] if n else None
-        truth = _by_cell(con, config, period_end, False)
-        truth_before = _by_cell(con, config, previous, False) if previous else {}
+        truth = truths[period_end]
+        truth_before = truths[previous] if previous else {}
         for indicator_id, view in member_views(con, config, period_end, previous).items():
             for recovery in recover(view):
                 if protected(recovery, truth[indicator_id], truth_before.get(indicator_id),
                              truth["cla_at_period_end"]):
                     found.append((period_end, indicator_id, recovery))
     return found
+
+
+def shared_figures(con, config) -> list[tuple]:
+    """Figures two indicators share (children looked after are the denominator of many
+    percentages): where any of them shows a cell, a member knows it for all. Every protected
+    figure recovered from what all of them hide together."""
+    found = []
+    for period_end in engine.loaded_periods(con, config.code):
+        truth, seen = _by_cell(con, config, period_end, False), \
+            _by_cell(con, config, period_end, True)
+        areas = _areas(con, config, period_end)
+        alike: dict = {}
+        for indicator_id, rows in truth.items():
+            for quantity in ("numerator", "denominator"):
+                figures = {c: r[quantity] for c, r in rows.items()}
+                if all(isinstance(v, (int, float)) for v in figures.values()):
+                    key = tuple(sorted((str(c), v) for c, v in figures.items() if v))
+                    alike.setdefault(key, []).append((indicator_id, quantity, figures))
+        for sharing in alike.values():
+            if len(sharing) < 2:
+                continue
+            figures = sharing[0][2]
+            hidden = {c for c in figures
+                      if all(seen[i].get(c, {}).get("suppressed") for i, _, _ in sharing)}
+            rows = {c: {"numerator": "c" if c in hidden else v, "denominator": None,
+                        "value": "c" if c in hidden else v, "note": None}
+                    for c, v in figures.items()}
+            zero_hidden = any(figures[c] == 0 for c in hidden)
+            for recovery in recover(View("count", rows, areas=areas,
+                                         floor=0 if zero_hidden else 1)):
+                assert recovery.value == figures[recovery.cell]
+                if 1 <= recovery.value <= 5:
+                    found.append((period_end, [i for i, _, _ in sharing], recovery))
+    return found
+
+
+def test_figures_shared_by_indicators_are_protected_alike(sample):
+    con, config = sample
+    assert shared_figures(con, config) == []
 
 
 def test_a_member_cannot_work_out_any_hidden_figure_of_one_to_five(sample):

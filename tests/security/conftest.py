@@ -1,9 +1,6 @@
 """Fixtures of the security tests: the browser tests' sample warehouse (the bundled sample, a
 second council, a user of each role), their production gunicorn and Chromium, shared rather
 than started twice, and the warehouse's real names and children.
-
-A test marked `app_bug` exposes a bug of the app found while writing these tests: it is
-meant to fail until the app is fixed (it is not marked xfail, so the failure is seen).
 """
 from __future__ import annotations
 
@@ -19,12 +16,6 @@ from tests.security import support
 SAMPLE_LA = "E06000015"
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "app_bug: exposes a bug of the app (see the test's docstring); fails until "
-                   "the app is fixed")
-
-
 def pytest_collection_modifyitems(session, config, items):
     """The scan of what has been logged runs after the other security tests."""
     last = [item for item in items if item.nodeid.startswith("tests/security/test_logs.py")]
@@ -38,7 +29,10 @@ def _started_for_dashboard(request, name: str):
     None when it has not run (only the security tests were asked for)."""
     manager = getattr(request.session, "_fixturemanager", None)
     wrapped = getattr(dashboard, name)._get_wrapped_function()
-    for fixturedef in getattr(manager, "_arg2fixturedefs", {}).get(name, ()):
+    every = getattr(manager, "_get_all_fixture_defs", None)  # pytest 9
+    defs = [d for d in every() if d.argname == name] if every else \
+        list(getattr(manager, "_arg2fixturedefs", {}).get(name, ()))
+    for fixturedef in defs:
         cached = getattr(fixturedef, "cached_result", None)
         if getattr(fixturedef, "func", None) is wrapped and cached is not None \
                 and cached[2] is None:

@@ -172,3 +172,19 @@ def test_a_user_kept_to_one_council_gets_nothing_of_another(live_server, names, 
     # their own council is fine
     own = made.page("/drill", q(indicator=INDICATOR, team=names["own_team"]))
     assert support.child_hits(own, child_ids)
+
+
+@pytest.mark.parametrize("role", ["member", "manager"])
+def test_rejects_reports_are_for_analysts_only(live_server, manager, names, child_ids,
+                                               sample_warehouse, role):
+    """A load's rejects report holds children's ids and values: members and managers get a
+    403 page, audited, whichever report they ask for."""
+    made = manager if role == "manager" else support.as_role(live_server, role)
+    first = support.last_audit_id(sample_warehouse)
+    for name in ("rejects.csv", "rejects.html"):
+        response = made.get(f"/reports/{names['load']}/{name}")
+        assert response.status_code == 403, f"{role} {name}: {response.status_code}"
+        assert support.child_hits(response, child_ids) == 0
+        assert response.headers["Cache-Control"] == "no-store"
+    refused = _refused_since(sample_warehouse, first, role)
+    assert [e["action"] for e in refused] == ["rejects report", "rejects report"]
