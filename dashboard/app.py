@@ -21,7 +21,6 @@ from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
 from dashboard.pages import audit_log, compare, drill, indicator, overview, quality, theme
 from dashboard.view import View
-from etl.indicators.catalogue import BY_ID
 from etl.warehouse.publish import WarehouseError, private_data_dir
 
 log = logging.getLogger(__name__)

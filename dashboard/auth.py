@@ -221,7 +221,7 @@ def init_auth(server: Flask, demo: bool) -> None:
         SECRET_KEY=secret, SESSION_COOKIE_NAME="cpd_session", SESSION_COOKIE_HTTPONLY=True,
         # over plain http only the demo, which only this machine can reach
         SESSION_COOKIE_SECURE=not demo, SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=longest, SESSION_REFRESH_EACH_REQUEST=False)
+        SESSION_REFRESH_EACH_REQUEST=False)
 
     manager = flask_login.LoginManager(server)
     manager.session_protection = "strong"
@@ -275,7 +275,10 @@ def init_auth(server: Flask, demo: bool) -> None:
         flask_login.login_user(SignedIn(record))
         now = time.time()
         session.update(sid=secrets.token_urlsafe(16), signed_in_at=now, last_seen=now)
-        session.permanent = True
+        # a browser-session cookie (gone when the browser closes; the time limits are kept
+        # here, on the server). Not "permanent": Flask-Login's strong protection, which ends
+        # a session replayed from another address or browser, only applies to these.
+        session.permanent = False
         csrf_token()
         audit("sign in", "signed in")
         return redirect(safe_next(target))

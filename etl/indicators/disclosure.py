@@ -143,9 +143,11 @@ def _protect(cells: tuple, present: frozenset, layout: Layout, initial: frozense
     equations = _equations(keys, present, layout)
     hidden = {i for i, v in enumerate(values) if small(v) or keys[i] in initial}
     everything = set(range(len(keys)))
-    # Cells no amount of hiding protects, by this (cautious) test: a council figure of 1 that
-    # is also the only non-zero group of every breakdown. A member still cannot pin it (all
-    # those cells could be 2 together), so it is left, rather than hiding cells in vain.
+    # Cells the test still flags with every cell hidden are left alone rather than hiding
+    # cells in vain. With the council figure among the cells, a member cannot pin them (all
+    # the figures could be larger in proportion, doubled say, and still add up): the test is
+    # cautious there (a council figure of 1 that is the only non-zero group of every
+    # breakdown). With a shown total outside the cells (`suppress`), such a cell is the total.
     hopeless = set(_exposed(equations, values, everything, guarded))
     while True:  # each round hides at least one more cell, or stops
         exposed = [i for i in _exposed(equations, values, hidden, guarded) if i not in hopeless]
@@ -317,9 +319,9 @@ def _secondary(equations: np.ndarray, values: np.ndarray, hidden: set[int], targ
                keys: list) -> list[int]:
     """The cells to hide next to protect `target`, cheapest first (smallest figures; ties go to
     groups before the council figure, the figure everybody reads, then the cells' order):
-    the first shown cell that protects it on its own; else the cheapest pair of a cell sharing an equation with
-    it and one more (a team in another service area needs its area hidden
-    too); else the smallest shown cell sharing an equation with it, or anywhere."""
+    the first shown cell that protects it on its own; else the cheapest pair of a cell
+    sharing an equation with it and one more (a team in another service area needs its area
+    hidden too); else the smallest shown cell sharing an equation with it, or anywhere."""
     shown = sorted((i for i in range(len(values)) if i not in hidden),
                    key=lambda i: (values[i], keys[i] == OVERALL, i))
     now = _Hidden(equations, values, hidden)
