@@ -1,5 +1,9 @@
 import pytest
 
+# the live app (the sample warehouse, a production gunicorn, Chromium) is one per session,
+# shared by the browser journeys and the security tests
+pytest_plugins = ["tests.live"]
+
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from http.cookies import SimpleCookie
 
 import requests
 
-from tests.dashboard.conftest import PASSWORD, USERS
+from tests.live import PASSWORD, USERS
 
 
 class Client:

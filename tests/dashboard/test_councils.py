@@ -13,7 +13,7 @@ from dashboard.access import AccessDenied, User
 from dashboard.pages import compare
 from dashboard.view import View
 from etl.config import default_code
-from tests.dashboard.conftest import SECOND_LA, SECOND_LA_PERIOD
+from tests.live import SECOND_LA, SECOND_LA_PERIOD
 from tests.dashboard.test_quality import flatten
 
 SAMPLE_LA = default_code()

@@ -10,7 +10,7 @@ import urllib.parse
 
 from playwright.sync_api import expect
 
-from tests.dashboard.conftest import check_accessibility
+from tests.live import check_accessibility
 
 
 def choose(page, legend: str, option: str | None = None) -> str:

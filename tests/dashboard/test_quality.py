@@ -13,7 +13,7 @@ from dashboard.access import AccessDenied, NotFound, User
 from dashboard.pages import quality
 from dashboard.view import View
 from etl.config import default_code
-from tests.dashboard.conftest import ROOT, SECOND_LA
+from tests.live import ROOT, SECOND_LA
 
 SAMPLE_LA = default_code()
 EXTRACTS = {e["path"]: dt.date.fromisoformat(str(e["period_end"])) for e in tomllib.loads(
@@ -128,7 +128,7 @@ def client(sample_env):
 def sign_in(client, role: str) -> None:
     import re
 
-    from tests.dashboard.conftest import PASSWORD, USERS
+    from tests.live import PASSWORD, USERS
 
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
     response = client.post("/sign-in", data={"csrf": token, "name": USERS[role],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from tests.dashboard.conftest import SECRET_KEY, free_port
+from tests.live import SECRET_KEY, free_port
 from tests.http import signed_in
 
 

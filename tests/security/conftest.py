@@ -1,16 +1,13 @@
-"""Fixtures of the security tests: the browser tests' sample warehouse (the bundled sample, a
-second council, a user of each role), their production gunicorn and Chromium, shared rather
-than started twice, and the warehouse's real names and children.
-"""
+"""Fixtures of the security tests: the warehouse's real names and children. The sample
+warehouse, the production gunicorn and Chromium are the session's own (tests/live.py), shared
+with the browser journeys."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from tests.dashboard import conftest as dashboard
-from tests.dashboard.conftest import *  # noqa: F401,F403 -- fixtures and constants
-from tests.dashboard.conftest import MANAGER_AREA, SECOND_LA
+from tests.live import MANAGER_AREA, SECOND_LA
 from tests.security import support
 
 SAMPLE_LA = "E06000015"
@@ -21,49 +18,6 @@ def pytest_collection_modifyitems(session, config, items):
     last = [item for item in items if item.nodeid.startswith("tests/security/test_logs.py")]
     if last:
         items[:] = [item for item in items if item not in last] + last
-
-
-def _started_for_dashboard(request, name: str):
-    """The value of tests/dashboard's own session fixture `name` when it has already run in
-    this session (a whole-suite run), so the sample is loaded and the server started once.
-    None when it has not run (only the security tests were asked for)."""
-    manager = getattr(request.session, "_fixturemanager", None)
-    wrapped = getattr(dashboard, name)._get_wrapped_function()
-    every = getattr(manager, "_get_all_fixture_defs", None)  # pytest 9
-    defs = [d for d in every() if d.argname == name] if every else \
-        list(getattr(manager, "_arg2fixturedefs", {}).get(name, ()))
-    for fixturedef in defs:
-        cached = getattr(fixturedef, "cached_result", None)
-        if getattr(fixturedef, "func", None) is wrapped and cached is not None \
-                and cached[2] is None:
-            return cached[0]
-    return None
-
-
-@pytest.fixture(scope="session")
-def sample_warehouse(request, tmp_path_factory):
-    shared = _started_for_dashboard(request, "sample_warehouse")
-    if shared is not None:
-        return shared
-    return dashboard.sample_warehouse._get_wrapped_function()(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def live_server(request, sample_warehouse):
-    shared = _started_for_dashboard(request, "live_server")
-    if shared is not None:
-        yield shared
-        return
-    yield from dashboard.live_server._get_wrapped_function()(sample_warehouse)
-
-
-@pytest.fixture(scope="session")
-def browser(request):
-    shared = _started_for_dashboard(request, "browser")
-    if shared is not None:
-        yield shared
-        return
-    yield from dashboard.browser._get_wrapped_function()()
 
 
 @pytest.fixture(scope="session")

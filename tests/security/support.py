@@ -24,7 +24,7 @@ import duckdb
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.dashboard.conftest import PASSWORD, USERS
+from tests.live import PASSWORD, USERS
 from tests.http import Client
 from tests.security.logscan import count_ids
 

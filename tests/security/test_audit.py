@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.conftest import USERS
+from tests.live import USERS
 from tests.security import support
 from tests.security.logscan import count_ids
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.dashboard.conftest import ARTIFACTS, PASSWORD, USERS, check_accessibility
+from tests.live import ARTIFACTS, PASSWORD, USERS, check_accessibility
 
 
 def test_a_member_signs_in_finds_no_drill_down_and_signs_out(browser, live_server):

@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from tests.dashboard.conftest import USERS
+from tests.live import USERS
 from tests.security import support
 
 INDICATOR = "cla_at_period_end"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.dashboard.conftest import LOGS, SECRET_KEY, free_port
+from tests.live import LOGS, SECRET_KEY, free_port
 from tests.security import support
 
 INDICATOR = "cla_at_period_end"

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from tests.dashboard.conftest import MANAGER_AREA, USERS
+from tests.live import MANAGER_AREA, USERS
 from tests.security import support
 
 INDICATOR = "cla_at_period_end"

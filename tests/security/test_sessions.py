@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.conftest import PASSWORD, SECRET_KEY, USERS, free_port
+from tests.live import PASSWORD, SECRET_KEY, USERS, free_port
 from tests.security import support
 
 INDICATOR = "cla_at_period_end"

@@ -1,6 +1,7 @@
-"""Browser journeys: a real gunicorn serving a real warehouse, as production serves it (a
-secret key, users with passwords in the state database, secure cookies), driven by Debian's
-Chromium through Playwright. Each tab signs in first, as the analyst unless a test says
+"""The live app for the browser journeys and the security tests (a plugin of
+tests/conftest.py, so one per session): a real gunicorn serving a real warehouse, as
+production serves it (a secret key, users with passwords in the state database, secure
+cookies), driven by Debian's Chromium through Playwright. Each tab signs in first, as the analyst unless a test says
 otherwise. A page fails on any console error or warning from the app and on any serious or
 critical axe-core violation; a failing test leaves a screenshot in tests/artifacts/."""
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # everything the servers of the tests log, for the scan for children's identifiers
