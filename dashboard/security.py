@@ -65,9 +65,29 @@ def well_formed(body, shapes: dict) -> bool:
     return isinstance(changed, list) and all(isinstance(c, str) for c in changed)
 
 
+def behind_proxies(server) -> None:
+    """Behind the TLS-terminating proxy production needs, the client's address (for the
+    sign-in limit and the audit log) and the scheme are in the proxy's X-Forwarded-* headers:
+    trusted only for the number of proxies CPD_PROXY_HOPS says there are (none by default, so
+    a client cannot forge its address)."""
+    import os
+
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    try:
+        hops = int(os.environ.get("CPD_PROXY_HOPS", "0"))
+    except ValueError:
+        raise auth.StartupRefused("CPD_PROXY_HOPS must be a whole number (the proxies in "
+                                  "front of the app, usually 1).") from None
+    if hops > 0:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def harden(app: Dash, demo: bool, known_path) -> None:
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    if not demo:  # the demo is reached only from this machine, never through a proxy
+        behind_proxies(server)
 
     def limits():
         # before signing in is even looked at: an outsized request costs nothing
