@@ -6,10 +6,11 @@ the first frame after the last change to the page (a MutationObserver watches it
 person sees. "driver" is the wall-clock time around Playwright's click and waits, which adds
 Playwright's own checks and polling.
 
-    .venv/bin/python bench/dashboard.py [--data-dir DIR] [--repeat 5]
+    .venv/bin/python bench/dashboard.py [--data-dir DIR] [--repeat 5] [--role analyst]
 
-Serves the warehouse in DIR (default CPD_DATA_DIR or ./data; `make sample` fills it) with
-gunicorn on a free local port, as `make run` does.
+Serves the warehouse in DIR (default CPD_DATA_DIR or ./data; `make sample` fills it) as
+`make run` does (`cpd serve --demo`, gunicorn) on a free local port, and signs in as that
+role's demo user (a member's figures go through the linked disclosure control).
 """
 from __future__ import annotations
 
@@ -43,14 +44,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("CPD_DATA_DIR", "data"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--role", default="analyst",
+                        choices=["member", "manager", "analyst", "admin"])
     args = parser.parse_args()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "dashboard.app:server"],
+        [str(Path(sys.executable).with_name("cpd")), "serve", "--demo", "--port", str(port)],
         env={**os.environ, "CPD_DATA_DIR": str(Path(args.data_dir).resolve())},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -65,6 +67,9 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(url + "/sign-in")
+            with page.expect_navigation():
+                page.click(f"button[value={args.role}]")
             page.goto(url + "/")  # warm the worker's caches once, as a running server would be
             page.wait_for_selector("main h1")
             print(f"{'page':<48} {'first paint ms':>15} {'heading ms':>11}")
