@@ -22,6 +22,7 @@ from dashboard.warehouse import connection
 from etl import settings
 from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
+from etl.indicators.engine import disproportionality as engine_shares
 from etl.indicators.engine import loaded_las as _loaded_las
 from etl.warehouse.publish import current_path
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
@@ -207,13 +208,11 @@ def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: s
     """Each group's share of the children counted in a figure beside its share of every child
     looked after, from the true figures; for members, hidden where their view hides the
     group's figures."""
-    from etl.indicators.engine import disproportionality as shares
-
     if breakdown == "social_worker" and user.role == "member":
         raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
                      "members see figures by team at the finest")
     rows = _disproportionality(current_path(), la, period_end, indicator_id, breakdown,
-                               user.suppressed, shares)
+                               user.suppressed)
     if user.has_remit and breakdown in ("team", "service_area", "social_worker"):
         allowed = _remit_groups(user, la, period_end, breakdown)
         rows = [r for r in rows if r["group"] in allowed]
@@ -221,8 +220,10 @@ def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: s
 
 
 @lru_cache(maxsize=256)
-def _disproportionality(path, la, period_end, indicator_id, breakdown, suppress, shares):
-    return shares(connection(), config(la), period_end, indicator_id, breakdown, suppress)
+def _disproportionality(path, la, period_end, indicator_id, breakdown, suppress):
+    """Cached per published warehouse file, like _indicators."""
+    return engine_shares(connection(), config(la), period_end, indicator_id, breakdown,
+                         suppress)
 
 
 def teams(la: str, period_end: dt.date) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def known_path(pathname: str | None) -> bool:
 
 
 def route(pathname: str, view: View) -> list:
-    parts = [p for p in (pathname or "/").split("/") if p]
+    parts = [p for p in (pathname or "/").split("/") if p] if known_path(pathname) else ["?"]
     if not parts:
         return overview.layout(view)
     if parts[0] in ("principle", "outcome") and len(parts) == 2:
@@ -180,7 +180,7 @@ def page(pathname: str, search: str, user: access.User, demo: bool = False) -> l
                        "`cpd load-sample`.")]
         return [header, html.Main(body, id="main", tabIndex="-1")]
     try:
-        body = route(pathname, view) if known_path(pathname) else route("/nowhere", view)
+        body = route(pathname, view)
     except access.AccessDenied as denied:
         if not denied.audited:
             access.audit(user, "page refused", {"page": page_kind(pathname)}, 0, "refused")

@@ -31,7 +31,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from dashboard import state
-from dashboard.access import User
+from dashboard.access import AccessDenied, User
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,6 @@ def _csrf_ok(sent: str | None) -> bool:
 def current_user() -> User:
     """The signed-in user as the data layer sees them. Every route but the sign-in pages is
     behind `guard`, so reaching here unsigned is a bug: refuse rather than guess."""
-    from dashboard.access import AccessDenied
-
     signed = flask_login.current_user
     if not getattr(signed, "is_authenticated", False):
         raise AccessDenied("sign in first")
@@ -445,7 +443,6 @@ def init_auth(server: Flask, demo: bool) -> None:
             return redirect("/sign-in?" + urllib.parse.urlencode(query))
         return Response("Sign in first.\n", 401, mimetype="text/plain")
 
-    server.extensions["cpd_csrf_token"] = csrf_token
 
 
 def _demo_secret() -> str:

@@ -6,14 +6,17 @@ refusals as plain pages: never a traceback, never a 500 for a user's or an attac
 from __future__ import annotations
 
 import logging
+import os
 
 import flask_login
 from dash import Dash
 from flask import Response, request
 from flask_talisman import Talisman
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import access, auth
+from dashboard.view import View
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +73,6 @@ def behind_proxies(server) -> None:
     sign-in limit and the audit log) and the scheme are in the proxy's X-Forwarded-* headers:
     trusted only for the number of proxies CPD_PROXY_HOPS says there are (none by default, so
     a client cannot forge its address)."""
-    import os
-
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
     try:
         hops = int(os.environ.get("CPD_PROXY_HOPS", "0"))
     except ValueError:
@@ -121,8 +120,6 @@ def harden(app: Dash, demo: bool, known_path) -> None:
             return None
         if not known_path(request.path):
             return auth.refusal("There is no page at this address.", 404, demo)
-        from dashboard.view import View
-
         try:
             View.for_request(auth.current_user(), request.query_string.decode("latin-1"))
         except access.AccessDenied as denied:

@@ -24,6 +24,17 @@ SAFE_REFERRER = {"no-referrer", "same-origin", "strict-origin",
                  "strict-origin-when-cross-origin"}
 
 
+def read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection (or resets it)."""
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return data
+
+
 def q(**params) -> str:
     return "?" + urllib.parse.urlencode(params)
 
@@ -145,12 +156,7 @@ def _raw(port: int, request: bytes, timeout: float = 10) -> tuple[bytes, float]:
             sock.sendall(request)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        data = b""
-        try:
-            while chunk := sock.recv(65536):
-                data += chunk
-        except (ConnectionResetError, socket.timeout):
-            pass
+        data = read_until_closed(sock)
     return data, time.monotonic() - started
 
 
@@ -245,11 +251,6 @@ def test_after_a_413_the_next_request_on_the_connection_is_answered(live_server)
         if re.search(rb"(?i)^connection: close", headers, flags=re.M):
             return  # the client knows to start a new connection
         sock.sendall(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        answer = b""
-        try:
-            while chunk := sock.recv(65536):
-                answer += chunk
-        except (ConnectionResetError, socket.timeout):
-            pass
+        answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 200"), \
         f"after a 413 kept alive, the next request got {answer[:60]!r}"
