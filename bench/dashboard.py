@@ -40,6 +40,43 @@ PAGES = ["/", "/principle/6", "/outcome/be-healthy", "/indicator/placement_stabi
          "/drill?indicator=placement_stability_short", "/data-quality"]
 
 
+# The board's pages and the element that says their figures are there.
+BOARD = [("/", ".headline-value"), ("/scorecard", "#scorecard td.figure"),
+         ("/indicator/placement_stability_short", ".big-value")]
+LINKED_FROM = {"/": "/data-quality", "/scorecard": "/data-quality",
+               "/indicator/placement_stability_short": "/scorecard"}
+# Every plotly graph on the page has drawn its plot (Dash renders a graph's div first, then
+# plotly.js draws into it once its bundle has loaded).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.dash-graph')].every(
+    g => g.querySelector('.main-svg .cartesianlayer .trace'))"""
+
+
+def board_timings(page, url: str, repeat: int) -> None:
+    """For the board overview, scorecard and indicator page: the time until the figures show
+    and until every chart is drawn (budgets: 300 ms and 800 ms), opened two ways: a full load
+    of the address, and from a link in the app (what a reader does most)."""
+    print(f"{'board page (ms, median)':<40} {'how':<10} {'figures':>8} {'charts':>8}")
+    for path, ready in BOARD:
+        for how in ("address", "link"):
+            figures, charts = [], []
+            for _ in range(repeat):
+                if how == "link":  # from a page with a link to it, as a reader goes
+                    page.goto(url + LINKED_FROM[path])
+                    page.wait_for_selector("main h1")
+                    page.wait_for_timeout(300)
+                    started = time.perf_counter()
+                    page.locator(f"a[href='{path}']").first.click()
+                else:
+                    started = time.perf_counter()
+                    page.goto(url + path)
+                page.wait_for_selector(ready)
+                figures.append((time.perf_counter() - started) * 1000)
+                page.wait_for_function(CHARTS_DRAWN, polling="raf")
+                charts.append((time.perf_counter() - started) * 1000)
+            print(f"{path:<40} {how:<10} {statistics.median(figures):>8.0f} "
+                  f"{statistics.median(charts):>8.0f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("CPD_DATA_DIR", "data"))
@@ -85,6 +122,7 @@ def main() -> int:
                         " ?? null") or 0)
                 print(f"{path:<48} {statistics.median(paints):>15.0f} "
                       f"{statistics.median(headings):>11.0f}")
+            board_timings(page, url, args.repeat)
             print(f"{'interaction (ms, median)':<48} {'in the browser':>15} {'driver':>11}")
             for name, start, action, ready in [
                 ("board: change period",  "/",

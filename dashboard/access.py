@@ -21,6 +21,7 @@ from dashboard import state
 from dashboard.warehouse import connection
 from etl import settings
 from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
+from etl.indicators.catalogue import BY_ID
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
 from etl.indicators.engine import disproportionality as engine_shares
 from etl.indicators.engine import loaded_las as _loaded_las
@@ -54,6 +55,12 @@ class User:
     def suppressed(self) -> bool:
         """Members see small numbers as c; managers and analysts see figures as they are."""
         return self.role == "member"
+
+    @property
+    def sees_unverified(self) -> bool:
+        """Analysts (and admins) see benchmarks not yet checked against their source, marked
+        so; members and managers see only verified ones."""
+        return self.role in ("analyst", "admin")
 
     @property
     def has_remit(self) -> bool:
@@ -448,3 +455,96 @@ def figures_for(user: User, la: str, period_end: dt.date,
     check_group(user, la, period_end, group)
     rows = indicators(user, la, period_end, group[0])["indicators"]
     return {r["id"]: r for r in rows if r.get("group") == group[1]}
+
+
+# --- commentary and actions per measure and period --------------------------------------------
+
+COMMENTARY_WRITERS = frozenset({"analyst", "manager"})
+Commentary = state.Commentary
+
+
+class CommentaryNotSaved(Exception):
+    """The commentary could not be saved as written (too long, a due date that is not a
+    date): nothing was refused, the message says what to change."""
+
+
+def _commentary_asked(la: object, indicator_id: object, period_end: object) -> dict:
+    """What a commentary request names, fit for the audit log: each value only if it is a
+    real council code, measure or date, else a note that it was not (a forged value could
+    be anything, even a child's identifier)."""
+    try:
+        la_shown = parse_la_code(la)
+    except ConfigError:
+        la_shown = "(not a council)"
+    period = _period_end(period_end)
+    return {"la": la_shown,
+            "indicator": indicator_id if isinstance(indicator_id, str) and indicator_id in BY_ID
+            else "(not a measure)",
+            "period": period.isoformat() if period else "(not a period end)"}
+
+
+def _period_end(value: object) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _check_commentary_place(user: User, action: str, la: str, indicator_id: str | None,
+                            period_end: object, asked: dict) -> dt.date:
+    """Refuse (audited) a council the user may not see, a measure not in the catalogue or a
+    period end not loaded for the council; the period end as a date."""
+    if asked["la"] not in user_las(user):
+        raise refuse(user, action, asked, "That council is not one you may see.")
+    if indicator_id is not None and asked["indicator"] != indicator_id:
+        raise refuse(user, action, asked, "There is no such measure.")
+    period = _period_end(period_end)
+    if period is None or period not in periods(asked["la"]):
+        raise refuse(user, action, asked, "No data is loaded for that period end.")
+    return period
+
+
+def commentary(user: User, la: str, period_end: dt.date) -> dict[str, Commentary]:
+    """{indicator id: the current commentary and action} for a council and period, for any
+    signed-in user who may see the council (commentary is written for members to read)."""
+    asked = _commentary_asked(la, None, period_end)
+    asked.pop("indicator")
+    period = _check_commentary_place(user, "commentary read", la, None, period_end, asked)
+    return state.commentary_for(asked["la"], period)
+
+
+def commentary_history(user: User, la: str, indicator_id: str,
+                       period_end: dt.date) -> list[Commentary]:
+    """Every revision of the commentary on a measure for a period, oldest first (clearings
+    included), for anyone who may read it."""
+    asked = _commentary_asked(la, indicator_id, period_end)
+    period = _check_commentary_place(user, "commentary read", la, indicator_id, period_end,
+                                     asked)
+    return state.commentary_history(asked["la"], indicator_id, period)
+
+
+def save_commentary(user: User, la: str, indicator_id: str, period_end: dt.date,
+                    text: str | None, action: str | None, owner: str | None,
+                    due: str | dt.date | None) -> Commentary:
+    """Save the commentary and action on a measure for a period, as `user`: analysts and
+    managers only; the council must be theirs, the measure in the catalogue, the period end
+    loaded. An empty commentary and action clears it (the earlier revisions are kept).
+    Refusals are audited (AccessDenied); text that cannot be saved as written raises
+    CommentaryNotSaved. Every save is audited as a change, without the text."""
+    action_name = "commentary saved"
+    asked = _commentary_asked(la, indicator_id, period_end)
+    if user.role not in COMMENTARY_WRITERS:
+        raise refuse(user, action_name, asked,
+                     "Only analysts and managers can write commentary.")
+    period = _check_commentary_place(user, action_name, la, indicator_id, period_end, asked)
+    try:
+        saved = state.write_commentary(asked["la"], indicator_id, period, text, action, owner,
+                                       due, user.name, user.role)
+    except state.CommentaryError as err:
+        raise CommentaryNotSaved(str(err)) from None
+    audit(user, action_name, {**asked, "revision": saved.revision}, 0, outcome="changed")
+    return saved

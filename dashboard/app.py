@@ -16,10 +16,11 @@ import urllib.parse
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Response, abort, has_request_context, send_file
 
-from dashboard import access, auth, security
+from dashboard import access, auth, figures, security
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
-from dashboard.pages import audit_log, compare, drill, indicator, overview, quality, theme
+from dashboard.pages import (audit_log, commentary, compare, drill, indicator, overview, quality,
+                             scorecard, theme)
 from dashboard.view import View
 from etl.warehouse.publish import WarehouseError, private_data_dir
 
@@ -31,12 +32,13 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
-NAV = [("/", "Board overview"), ("/drill", "Drill-down"), ("/data-quality", "Data quality")]
+NAV = [("/", "Board overview"), ("/scorecard", "Scorecard"), ("/drill", "Drill-down"),
+       ("/data-quality", "Data quality")]
 COMPARE_NAV = ("/compare", "Compare councils")
 AUDIT_NAV = ("/audit", "Audit log")
 # the paths there are pages at; anything else is "page not found" before any data is read
 PAGES = re.compile(r"^/(?:|principle/[1-7]|outcome/[a-z-]{1,40}|indicator/[a-z0-9_]{1,60}|"
-                   r"drill|data-quality|compare|audit)/?$")
+                   r"scorecard|drill|data-quality|compare|audit)/?$")
 
 
 class CPDDash(Dash):
@@ -75,6 +77,8 @@ def route(pathname: str, view: View) -> list:
         return theme.layout(view, parts[0], parts[1])
     if parts[0] == "indicator" and len(parts) == 2:
         return indicator.layout(view, parts[1])
+    if parts == ["scorecard"]:
+        return scorecard.layout(view)
     if parts == ["drill"]:
         return drill.layout(view)
     if parts == ["data-quality"]:
@@ -271,12 +275,17 @@ def create_app(demo: bool = False) -> Dash:
                 access.audit(user, "children export", {}, 0, "refused")
             abort(403)
 
+    drill.register(app)
+    indicator.register(app)
+    theme.register(app)
+    commentary.register(app)
     security.harden(app, demo, known_path)
     # Dash registers its script bundles in a before-request hook that sets its "done" flag
     # before the work (plotly/dash#3971). Under threaded gunicorn the browser's first burst of
     # script requests races it and gets 500 "not a registered library". Doing the setup here,
     # once per worker before it serves anything, closes the gap.
     app._setup_server()
+    figures.warm_up()  # plotly's first figure in a worker costs ~100 ms: not a user's page
     return app
 
 

@@ -7,6 +7,8 @@ import urllib.parse
 
 from dash import dcc, html
 
+from etl.indicators import judgement
+
 RAG_ICON = {"green": "✓", "amber": "!", "red": "✕"}
 
 
@@ -48,9 +50,11 @@ def rag_badge(row: dict) -> html.Span:
 
 
 def direction_text(row: dict) -> str:
+    """How the figure moved since the same point last year, or why it is not compared."""
     d = row.get("direction")
     if not d:
-        return "No earlier period to compare"
+        return (row.get("comparison") or {}).get("reason") or \
+            "No figure for the same point last year to compare with"
     arrow = {"up": "▲", "down": "▼", "same": "■"}[d["direction"]]
     trend = {"improving": "improving", "worsening": "worsening", "no change": "no change",
              "context": "changed"}[d["trend"]]
@@ -63,16 +67,33 @@ def direction_text(row: dict) -> str:
            f"{change}{unit} since {since}"
 
 
-def benchmark_text(row: dict) -> str:
-    parts = []
-    names = {"england": "England", "region": "Region", "statistical_neighbours":
-             "Statistical neighbours"}
-    for key, label in names.items():
-        bench = (row.get("benchmarks") or {}).get(key)
-        if bench and bench.get("value") is not None:
-            check = " (to check)" if bench.get("to_check") else ""
-            parts.append(f"{label} {fmt(bench['value'], row['unit'])} ({bench['year']}){check}")
-    return "; ".join(parts) or "No benchmark configured"
+def benchmark_cells(row: dict, analyst: bool = False) -> dict[str, str]:
+    """{"England": "68% (2024)", "Region": ..., "Statistical neighbours": ...}, "" where there
+    is nothing to show. Members and managers get figures confirmed in their source only; an
+    analyst also gets unconfirmed ones, marked (the rule is judgement.benchmarks_for)."""
+    shown = judgement.benchmarks_for(row.get("benchmarks"), verified_only=not analyst)
+    cells = {}
+    for name, label in judgement.COMPARATOR_LABELS.items():
+        bench = shown.get(name)
+        if bench is None:
+            cells[label] = ""
+            continue
+        value = bench["value"]
+        # as published: DfE gives whole percentages ("68%", not "68.0%"), some have a decimal
+        places = 0 if float(value).is_integer() else 1
+        figure = f"{value:.{places}f}%" if row["unit"] == "%" else f"{value:,.{places}f}"
+        unverified = " (unverified: analysts only)" if bench.get("to_check") else ""
+        cells[label] = f"{figure} ({bench['year']}){unverified}"
+    return cells
+
+
+def benchmark_text(row: dict, analyst: bool = False) -> str:
+    """The benchmarks in a sentence ("England 68% (2024); Region 71% (2024)"), or "" where a
+    member or manager has none to see. An analyst is told "No benchmark configured" instead,
+    so a gap in the council's configuration shows up to the one who can fill it."""
+    cells = benchmark_cells(row, analyst)
+    text = "; ".join(f"{label} {cell}" for label, cell in cells.items() if cell)
+    return text or ("No benchmark configured" if analyst else "")
 
 
 def table(caption: str, headers: list[str], rows: list[list]) -> html.Table:

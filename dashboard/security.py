@@ -50,6 +50,28 @@ def callback_shapes(app: Dash) -> dict[str, tuple[list, list]]:
             for output, spec in app.callback_map.items()}
 
 
+def plain_click(value) -> bool:
+    """A chart's clickData as plotly sends it: None, or {"points": [point, ...], "timestamp"}
+    where each point's fields are plain values, short lists of them (customdata) or a small
+    dict of them (bbox). Anything deeper or larger is not a click."""
+    if value is None:
+        return True
+    if not isinstance(value, dict) or "points" not in value or \
+            not set(value) <= {"points", "timestamp"} or \
+            not isinstance(value.get("timestamp"), (int, float, type(None))) or \
+            not isinstance(value["points"], list) or not 0 < len(value["points"]) <= 4:
+        return False
+    for point in value["points"]:
+        if not isinstance(point, dict) or len(point) > 40:
+            return False
+        for field in point.values():
+            parts = field.values() if isinstance(field, dict) else \
+                field if isinstance(field, list) else [field]
+            if len(parts) > 8 or not all(isinstance(p, SCALARS) for p in parts):
+                return False
+    return True
+
+
 def well_formed(body, shapes: dict) -> bool:
     if not isinstance(body, dict) or body.get("output") not in shapes:
         return False
@@ -62,7 +84,10 @@ def well_formed(body, shapes: dict) -> bool:
             return False
         for item, (cid, cprop) in zip(sent, expected):
             if not isinstance(item, dict) or item.get("id") != cid or \
-                    item.get("property") != cprop or not isinstance(item.get("value"), SCALARS):
+                    item.get("property") != cprop:
+                return False
+            value = item.get("value")
+            if not (plain_click(value) if cprop == "clickData" else isinstance(value, SCALARS)):
                 return False
     changed = body.get("changedPropIds", [])
     return isinstance(changed, list) and all(isinstance(c, str) for c in changed)

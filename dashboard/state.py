@@ -1,5 +1,5 @@
-"""The small SQLite state database beside the warehouse: users and the audit log (commentary
-on measures and pack runs come later, each as a new schema version).
+"""The small SQLite state database beside the warehouse: users, the audit log and commentary
+on measures (pack runs come later, as a new schema version).
 
 One file, `<data dir>/state.sqlite`, 0600 in the private data folder, in WAL mode so readers
 never wait for a writer. This module is its only owner: nothing else opens the file. The
@@ -15,6 +15,10 @@ The audit log is append-only (triggers refuse UPDATE and DELETE) and hash-chaine
 entry's hash covers the previous entry's hash and its own fields, so `verify_audit()` finds
 an entry changed, deleted or re-hashed with plain SQL. It has no column that could hold a
 child's identifier: callers pass validated filters and counts, never children.
+
+Commentary on a measure for a period is kept the same way: never changed or deleted in place
+(triggers refuse it), each save a new revision naming who wrote it, in which role, and when,
+so an inspector can follow who said what; the current entry is the newest revision.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ import os
 import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,9 +121,38 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             count INTEGER NOT NULL,
             expires_at REAL NOT NULL) WITHOUT ROWID""",
     ),
+    3: (
+        # Commentary and an action per measure and period: every revision kept (append-only,
+        # like the audit log), the current entry being the highest revision. The limits are
+        # checked in write_commentary with plain messages; these CHECKs are the backstop.
+        """CREATE TABLE commentary (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            la_code TEXT NOT NULL CHECK (length(la_code) = 9),
+            indicator_id TEXT NOT NULL CHECK (length(indicator_id) BETWEEN 1 AND 60),
+            period_end TEXT NOT NULL
+                CHECK (period_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            commentary TEXT NOT NULL CHECK (length(commentary) <= 1000),
+            action TEXT NOT NULL CHECK (length(action) <= 300),
+            action_owner TEXT NOT NULL CHECK (length(action_owner) <= 100),
+            due_date TEXT NOT NULL CHECK (due_date = '' OR
+                due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            author TEXT NOT NULL CHECK (length(author) BETWEEN 1 AND 200),
+            author_role TEXT NOT NULL
+                CHECK (author_role IN ('member', 'manager', 'analyst', 'admin')),
+            written_at TEXT NOT NULL,
+            UNIQUE (la_code, indicator_id, period_end, revision))""",
+        """CREATE TRIGGER commentary_no_update BEFORE UPDATE ON commentary
+           BEGIN SELECT RAISE(ABORT, 'commentary is kept as written: save a new revision');
+           END""",
+        """CREATE TRIGGER commentary_no_delete BEFORE DELETE ON commentary
+           BEGIN SELECT RAISE(ABORT, 'commentary is kept as written: save a new revision');
+           END""",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 AUDIT_GUARDS = ("audit_no_update", "audit_no_delete")
+COMMENTARY_GUARDS = ("commentary_no_update", "commentary_no_delete")
 
 
 def path() -> Path:
@@ -812,3 +846,173 @@ def rate_clear(key: str | None = None) -> None:
             con.execute("DELETE FROM rate_limits")
         else:
             con.execute("DELETE FROM rate_limits WHERE key = ?", [key[:200]])
+
+
+# --- commentary and actions per measure and period -------------------------------------------
+
+MAX_COMMENTARY = 1000
+MAX_ACTION = 300
+MAX_OWNER = 100
+EARLIEST_DUE, LATEST_DUE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+_INDICATOR_ID = re.compile(r"[a-z0-9_]{1,60}", re.ASCII)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+# Characters that change how text around them is shown without showing themselves: the
+# bidirectional marks, embeddings, overrides and isolates (a line that reads one way and says
+# another), and the byte-order mark.
+_INVISIBLE = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2066\u2067\u2068\u2069\ufeff")
+
+
+class CommentaryError(StateError):
+    """Commentary that cannot be saved as written (too long, a due date that is not a date);
+    the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """One revision of the commentary on a measure for a period. An entry with neither
+    commentary nor action is a clearing: the history keeps it, readers are shown nothing."""
+    la_code: str
+    indicator_id: str
+    period_end: dt.date
+    revision: int
+    text: str
+    action: str
+    owner: str
+    due: dt.date | None
+    author: str
+    author_role: str
+    written_at: dt.datetime  # UTC
+
+    @property
+    def cleared(self) -> bool:
+        return not self.text and not self.action
+
+
+_COMMENTARY_COLUMNS = ("la_code, indicator_id, period_end, revision, commentary, action, "
+                       "action_owner, due_date, author, author_role, written_at")
+
+
+def _commentary(row: tuple) -> Commentary:
+    (la, indicator, period, revision, text, action, owner, due, author, role, at) = row
+    return Commentary(la, indicator, dt.date.fromisoformat(period), revision, text, action,
+                      owner, dt.date.fromisoformat(due) if due else None, author, role,
+                      _parse_time(at))
+
+
+def _clean(value: object, what: str, limit: int, lines: bool) -> str:
+    """Text as typed, without control characters, invisible direction marks or lone
+    surrogates (which SQLite cannot store), trimmed; one line unless `lines`."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CommentaryError(f"The {what} must be text.")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not lines:
+        text = text.replace("\n", " ")
+    text = "".join(c for c in text if c == "\n" or (
+        unicodedata.category(c) not in ("Cc", "Cs") and c not in _INVISIBLE))
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if len(text) > limit:
+        raise CommentaryError(f"The {what} is {len(text):,} characters long: it can be at "
+                              f"most {limit:,}. Shorten it and save again.")
+    return text
+
+
+def _due_date(value: object) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+        except ValueError:
+            value = None
+    if not isinstance(value, dt.date):
+        raise CommentaryError("The due date is not a real date: give a day, month and year "
+                              "(for example 31/01/2027).")
+    if not EARLIEST_DUE <= value <= LATEST_DUE:
+        raise CommentaryError(f"The due date {value:%-d %b %Y} is out of range: give a date "
+                              f"between {EARLIEST_DUE.year} and {LATEST_DUE.year}.")
+    return value
+
+
+def _commentary_key(la_code: str, indicator_id: str,
+                    period_end: dt.date | str) -> tuple[str, str, str]:
+    """The measure and period, checked: the data layer has already matched them against the
+    councils, the catalogue and the periods loaded; this stops anything else being stored."""
+    try:
+        la = parse_la_code(la_code)
+    except ConfigError as err:
+        raise StateError(str(err)) from None
+    if not isinstance(indicator_id, str) or not _INDICATOR_ID.fullmatch(indicator_id):
+        raise StateError(f"{_shown(indicator_id)} is not a measure's id.")
+    if isinstance(period_end, str) and _ISO_DATE.fullmatch(period_end):
+        try:
+            period_end = dt.date.fromisoformat(period_end)
+        except ValueError:
+            pass
+    if isinstance(period_end, dt.datetime) or not isinstance(period_end, dt.date):
+        raise StateError(f"{_shown(period_end)} is not a period end (a date).")
+    return la, indicator_id, period_end.isoformat()
+
+
+def write_commentary(la_code: str, indicator_id: str, period_end: dt.date, text: str | None,
+                     action: str | None, owner: str | None, due: dt.date | str | None,
+                     author: str, author_role: str) -> Commentary:
+    """Save a new revision of the commentary and action on a measure for a period; returns it.
+    Text loses control characters and surrounding space; an empty commentary and action
+    clears the entry (a revision with nothing in it, so the history shows who cleared it).
+    Raises CommentaryError, with a plain message, for text too long, a due date that is not a
+    real date, or an owner or due date without an action. Who may write is the data layer's
+    decision (access.save_commentary), not this module's."""
+    key = _commentary_key(la_code, indicator_id, period_end)
+    text = _clean(text, "commentary", MAX_COMMENTARY, lines=True)
+    action = _clean(action, "action", MAX_ACTION, lines=False)
+    owner = _clean(owner, "action's owner", MAX_OWNER, lines=False)
+    due_date = _due_date(due)
+    if not action and (owner or due_date):
+        raise CommentaryError("An owner or a due date needs an action: write the action, or "
+                              "clear the owner and due date.")
+    if not isinstance(author, str) or not author.strip():
+        raise StateError("commentary needs the name of who wrote it.")
+    role = _check_role(author_role)
+    values = (text, action, owner, "" if due_date is None else due_date.isoformat(),
+              author.strip()[:_AUDIT_LENGTHS["user"]], role, _iso(_now()))
+    with _db() as con, _writing(con):
+        # under the write lock: two people saving at once get revisions n and n + 1
+        revision = con.execute(
+            "SELECT coalesce(max(revision), 0) + 1 FROM commentary WHERE la_code = ? "
+            "AND indicator_id = ? AND period_end = ?", key).fetchone()[0]
+        row = (*key, revision, *values)
+        con.execute(f"INSERT INTO commentary ({_COMMENTARY_COLUMNS}) "
+                    f"VALUES ({', '.join('?' for _ in row)})", row)
+    return _commentary(row)
+
+
+def commentary_for(la_code: str, period_end: dt.date | str) -> dict[str, Commentary]:
+    """{indicator id: the current commentary} for a council and period: the newest revision
+    of each measure's, leaving out those last cleared."""
+    la, _, period = _commentary_key(la_code, "any", period_end)
+    with _db() as con:
+        rows = con.execute(
+            f"SELECT {_COMMENTARY_COLUMNS} FROM commentary c WHERE la_code = ? AND "
+            "period_end = ? AND revision = (SELECT max(revision) FROM commentary n WHERE "
+            "n.la_code = c.la_code AND n.indicator_id = c.indicator_id AND "
+            "n.period_end = c.period_end) ORDER BY indicator_id", [la, period]).fetchall()
+    entries = (_commentary(row) for row in rows)
+    return {entry.indicator_id: entry for entry in entries if not entry.cleared}
+
+
+def commentary_history(la_code: str, indicator_id: str,
+                       period_end: dt.date | str) -> list[Commentary]:
+    """Every revision of the commentary on a measure for a period, oldest first, clearings
+    included: who wrote what, in which role, and when."""
+    key = _commentary_key(la_code, indicator_id, period_end)
+    with _db() as con:
+        rows = con.execute(
+            f"SELECT {_COMMENTARY_COLUMNS} FROM commentary WHERE la_code = ? AND "
+            "indicator_id = ? AND period_end = ? ORDER BY revision", key).fetchall()
+    return [_commentary(row) for row in rows]

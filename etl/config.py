@@ -9,6 +9,8 @@ catalogue's default targets, and no rate per 10,000 until a population is config
 """
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,11 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl import settings
+from etl.indicators.catalogue import BY_ID
 
 # ONS codes of English upper-tier authorities: unitaries, metropolitan and London boroughs,
 # counties (E06, E08, E09, E10), as used by DfE.
 LA_CODE = re.compile(r"E(06|08|09|10)[0-9]{6}")
 ENGLAND = Path(__file__).with_name("england.toml")
+# A benchmark is [benchmarks.<indicator id>.<comparator>] with these keys (etl/england.toml).
+COMPARATORS = ("england", "region", "statistical_neighbours")
+BENCHMARK_KEYS = ("value", "year", "source", "to_check", "note")
 
 
 class ConfigError(Exception):
@@ -48,7 +54,67 @@ def parse_la_code(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _england() -> dict:
-    return tomllib.loads(ENGLAND.read_text(encoding="utf-8"))
+    data = tomllib.loads(ENGLAND.read_text(encoding="utf-8"))
+    _check_benchmarks(ENGLAND, data)
+    return data
+
+
+def _check_benchmarks(path: Path, data: dict) -> None:
+    """Every `[benchmarks.<id>.<comparator>]` table names a catalogue indicator and a known
+    comparator and gives a number for value, the year as a whole number and a source; to_check
+    is true or false and note is text. Anything else stops the load, naming the file, the
+    table and the problem: councillors read these figures, so a typo (a misspelt to_check
+    among them) must not slip through as a figure nobody meant to show."""
+    tables = data.get("benchmarks", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{path}: benchmarks must be tables like "
+                          "[benchmarks.placement_stability_long.region]")
+    for indicator_id, comparators in tables.items():
+        entry = BY_ID.get(indicator_id)
+        if entry is None:
+            near = difflib.get_close_matches(indicator_id, BY_ID, n=1)
+            raise ConfigError(f"{path}: [benchmarks.{indicator_id[:60]}]: {indicator_id[:60]!r} is "
+                              "not an indicator id in the catalogue"
+                              + (f" (did you mean {near[0]}?)" if near else ""))
+        if not isinstance(comparators, dict):
+            raise ConfigError(f"{path}: [benchmarks.{indicator_id}] must hold tables named "
+                              f"{', '.join(COMPARATORS)}")
+        for name, bench in comparators.items():
+            where = f"{path}: [benchmarks.{indicator_id}.{name[:40]}]"
+            if name not in COMPARATORS:
+                raise ConfigError(f"{where}: {name[:40]!r} is not a comparator; use "
+                                  f"{', '.join(COMPARATORS)}")
+            if not isinstance(bench, dict):
+                raise ConfigError(f"{where} must be a table with value, year and source")
+            _check_benchmark(where, entry.unit, bench)
+
+
+def _check_benchmark(where: str, unit: str, bench: dict) -> None:
+    unknown = [key for key in bench if key not in BENCHMARK_KEYS]
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0][:40]!r}; a benchmark has value, "
+                          "year, source and optionally to_check and note")
+    value, year, source = bench.get("value"), bench.get("year"), bench.get("source")
+    if value is None:
+        raise ConfigError(f"{where}: value is missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):
+        raise ConfigError(f"{where}: value must be a number, not {str(value)[:40]!r}")
+    if value < 0 or (unit == "%" and value > 100):
+        raise ConfigError(f"{where}: value {value} is not a possible "
+                          f"{'percentage' if unit == '%' else unit}")
+    if year is None:
+        raise ConfigError(f"{where}: year is missing: give the year the figure describes "
+                          "(the 31 March it ends on), e.g. year = 2025")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise ConfigError(f"{where}: year must be a year like 2025, not {str(year)[:40]!r}")
+    if not isinstance(source, str) or not source.strip():
+        raise ConfigError(f"{where}: source is missing: say where the figure comes from "
+                          "(publication and table)")
+    if not isinstance(bench.get("to_check", False), bool):
+        raise ConfigError(f"{where}: to_check must be true or false")
+    if not isinstance(bench.get("note", ""), str):
+        raise ConfigError(f"{where}: note must be text")
 
 
 def _with_england(data: dict) -> dict:
@@ -81,6 +147,7 @@ def _read(path: Path) -> LAConfig:
     except (TypeError, ValueError, AttributeError):
         raise ConfigError(f"{path}: [population] must map years to whole numbers, "
                           "e.g. 2025 = 61800") from None
+    _check_benchmarks(path, data)
     return LAConfig(str(la.get("name", la["code"])), la["code"], str(la.get("region", "")),
                     population, _with_england(data), path)
 

@@ -22,7 +22,7 @@ import pandas as pd
 from etl import report
 from etl.read import read_extract, require_tables
 from etl.validate import REJECT_COLUMNS, Validated, validate
-from etl.indicators import units
+from etl.indicators import published, units
 from etl.warehouse import derive, publish, reference, staging
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
             reference.rebuild(con)
             derive.rebuild(con)
             units.rebuild(con)
+            published.rebuild(con)  # what every page view would otherwise work out
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:

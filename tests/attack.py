@@ -12,9 +12,10 @@ end, it returns every hidden figure it can pin to one value:
   1 (a percentage's hidden numerator may be 0); a percentage's numerator is at most its
   denominator; all of them are whole numbers (an average's numerator, a sum of scores, is
   treated as any number);
-- the direction of travel beside the council figure (it carries the previous period's figure
-  and the change: either gives the other away), against the previous period's member view;
-- counts in notes ("for N child(ren) ...");
+- the direction of travel beside the council figure and beside every group (it carries the
+  same cell's figure at the period compared with, the same point last year, and the change:
+  either gives the other away), against that period's member view;
+- counts in notes ("for N children ...", "for 1 child ...");
 - disproportionality shares (a group's share of the council figure, and of all children looked
   after), each a group figure over a council figure to one decimal place.
 """
@@ -28,13 +29,14 @@ from fractions import Fraction
 
 HIDDEN = "c"
 OVERALL = (None, None)
-NOTE_COUNT = re.compile(r"for (\S+) child\(ren\)")
+NOTE_COUNT = re.compile(r"for (\S+) child(?:ren)?\b")
 
 
 @dataclass(frozen=True)
 class Recovery:
     """A hidden figure worked out exactly: which period ("current" or "previous"), which
-    quantity (numerator, denominator, population, value, note), which cell, and its value."""
+    quantity (numerator, denominator, population, value, note), which cell, and its value.
+    "previous" is the period the directions of travel compare with."""
     period: str
     quantity: str
     cell: tuple
@@ -47,7 +49,8 @@ class View:
 
     rows: {cell: row as shown}, cell = (breakdown, group) or OVERALL;
     areas: (service area, team) pairs at the period end (names are public);
-    previous: the previous period's council row as a member sees it, or None;
+    previous: {cell: row} as a member sees the period compared with (the same point last
+    year), or None;
     shares: {breakdown: [disproportionality rows as shown]};
     population: {cell: shown count of all children looked after} (cla_at_period_end's view),
     for the shares of all children looked after."""
@@ -243,7 +246,6 @@ def _share_candidates(share, part_known, whole_known, part_range, whole_range):
 def recover(view: View) -> list[Recovery]:
     """Every hidden figure of the view the attacker can pin to one value."""
     rows = view.rows
-    overall = rows[OVERALL]
     count_like = view.unit in ("count", "rate")
     floor = view.floor if view.floor is not None else 1 if count_like else 0
     numerators = _system(rows, "numerator", floor, view.unit != "score", view.areas)
@@ -257,18 +259,20 @@ def recover(view: View) -> list[Recovery]:
     hidden_before = {name: set(s.unknown()) for name, s in systems.items()}
     out: list[Recovery] = []
 
-    # the direction of travel: previous figure and change
-    direction = overall.get("direction")
-    previous = view.previous
-    if direction:
-        if previous is not None and previous.get("value") == HIDDEN:
-            out.append(Recovery("previous", "value", OVERALL, Fraction(str(
+    # each cell's direction of travel: its figure then, and the change since
+    for cell, row in rows.items():
+        direction = row.get("direction")
+        if not direction:
+            continue
+        then = (view.previous or {}).get(cell)
+        if then is not None and then.get("value") == HIDDEN:
+            out.append(Recovery("previous", "value", cell, Fraction(str(
                 direction["previous"]))))
-        if overall.get("value") == HIDDEN:
+        if row.get("value") == HIDDEN:
             current = Fraction(str(direction["previous"])) + Fraction(str(direction["change"]))
-            out.append(Recovery("current", "value", OVERALL, current))
+            out.append(Recovery("current", "value", cell, current))
             if count_like:
-                numerators.fix(OVERALL, current)
+                numerators.fix(cell, current)
 
     # counts in notes
     for cell, row in rows.items():
@@ -331,7 +335,7 @@ def protected(recovery: Recovery, truth: dict, previous_truth: dict | None,
               population_truth: dict | None = None) -> bool:
     """Whether a recovered figure is one disclosure control must hide: a count of 1 to 5, or
     a percentage or average whose numerator or denominator is 1 to 5. The truths are
-    {cell: row} unsuppressed: this indicator now and at the previous period, and children
+    {cell: row} unsuppressed: this indicator now and at the period compared with, and children
     looked after now."""
     if recovery.quantity == "note":
         return 1 <= recovery.value <= 5

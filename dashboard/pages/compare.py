@@ -64,6 +64,7 @@ def layout(view: View) -> list:
     ])
     lacking = [f"{access.config(code).name} ({code})" for code in result["lacking"]]
     title = f"{entry.title} at {fmt_date(period)}, council by council"
+    bars = [{**r, "group": r["la_name"]} for r in rows]
     return [
         html.Div(periods_nav, className="filters"),
         html.H1(f"Compare councils: {entry.title}"),
@@ -71,8 +72,8 @@ def layout(view: View) -> list:
         measures,
         html.P("No extract with this period end is loaded for " + ", ".join(lacking) + ".",
                className="warning") if lacking else None,
-        figures.bars([r["la_name"] for r in rows], [r["value"] for r in rows], entry.unit,
-                     title, id="compare-chart"),
+        figures.graph(figures.bars_figure(bars, entry.unit, title), "compare-chart",
+                      figures.bars_alt(bars, entry.unit, title)),
         table(title, ["Council", "Value", "Numerator", "Denominator", "Target", "Status",
                       "Benchmarks", "Note"],
               [[link(r["la_name"], f"/indicator/{entry.id}",
@@ -80,5 +81,6 @@ def layout(view: View) -> list:
                 fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
                 fmt_part(r["denominator"]),
                 "" if r["target"] is None else fmt(r["target"], r["unit"]),
-                rag_badge(r), benchmark_text(r), r.get("note") or ""] for r in rows]),
+                rag_badge(r), benchmark_text(r, view.user.sees_unverified),
+                r.get("note") or ""] for r in rows]),
     ]

@@ -2,12 +2,17 @@
 breakdowns with a disproportionality view, and teams compared on a funnel plot."""
 from __future__ import annotations
 
-from dash import html
+import urllib.parse
+
+from dash import Input, Output, State, html, no_update
 
 from dashboard import access, figures
+from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part, link,
                                   rag_badge, table)
+from dashboard.pages import commentary
 from dashboard.view import View
+from etl.indicators import judgement
 from etl.indicators.catalogue import BY_ID
 
 BREAKDOWN_LABELS = {
@@ -41,11 +46,15 @@ def layout(view: View, indicator_id: str) -> list:
     if row is None:
         return [html.H1(entry.title), html.P(f"No children in scope for this measure in "
                                             f"{view.scope}.")]
-    england = (row["benchmarks"].get("england") or {}).get("value")
+    # only a verified England figure is drawn for those who may not see unverified ones
+    england = judgement.benchmarks_for(row["benchmarks"], not view.user.sees_unverified) \
+        .get("england", {}).get("value")
     parts = []
     if row["unit"] in ("%", "score") and row["denominator"] not in (None, "c"):
         parts.append(f"{fmt_part(row['numerator'])} of {fmt_part(row['denominator'])}")
-    trend_points = [(p, r["value"]) for p, r in trend]
+    bench = benchmark_text(row, view.user.sees_unverified)
+    points = [{"period_end": p, **r} for p, r in trend]
+    title = f"{entry.title} over time"
     content = [
         html.H1(entry.title),
         html.P(entry.description, className="lead"),
@@ -57,16 +66,18 @@ def layout(view: View, indicator_id: str) -> list:
             html.P(f"{direction_text(row)}. "
                    + ("" if row["target"] is None else
                       f"Target {fmt(row['target'], row['unit'])}, tolerance "
-                      f"{fmt(row['tolerance'], 'score')}. ") + benchmark_text(row) + ".",
+                      f"{fmt(row['tolerance'], 'score')}. ") + (bench + "." if bench else ""),
                    className="plain"),
             html.P(row["note"], className="muted") if row.get("note") else None,
         ], className="figure-summary"),
+        *commentary.section(view, entry.id),
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
                       html.P(f"Principles: {', '.join(map(str, entry.principles))}. Outcome: "
                              f"{entry.outcome}. Higher is {HIGHER_IS[entry.polarity]}.")]),
         html.H2("Trend"),
-        figures.trend(trend_points, entry.unit, f"{entry.title} over time", england,
-                      row["target"]),
+        figures.graph(figures.trend_figure(points, entry.unit, title, row["target"], england),
+                      "indicator-trend",
+                      figures.trend_alt(points, entry.unit, title, row["target"], england)),
         table(f"{entry.title} by period (the chart's figures)",
               ["Period end", "Value", "Numerator", "Denominator", "Status"],
               [[fmt_date(p), fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
@@ -99,9 +110,15 @@ def breakdown_section(view: View, entry, row) -> list:
     else:
         note = None
     label = BREAKDOWN_LABELS[chosen]
+    title = f"{entry.title} by {label.lower()}"
+    drills = chosen in DRILLABLE
     out = [html.H2("Breakdowns"), menu, note,
-           figures.bars([r["group"] for r in rows], [r["value"] for r in rows], entry.unit,
-                        f"{entry.title} by {label.lower()}"),
+           html.P(f"Choose a bar to open that {label.lower()}.", className="muted")
+           if drills else None,
+           figures.graph(figures.bars_figure(rows, entry.unit, title, row["target"],
+                                             entry.polarity),
+                         "indicator-breakdown",
+                         figures.bars_alt(rows, entry.unit, title, row["target"])),
            table(f"{entry.title} by {label.lower()}",
                  [label, "Value", "Numerator", "Denominator", "Status"],
                  [[r["group"], fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
@@ -133,15 +150,80 @@ def funnel_section(view: View, entry, row) -> list:
     if not overall or not isinstance(overall["value"], (int, float)):
         return []
     la_rate = overall["value"]
+    title = f"{entry.title}: teams against the council ({fmt(la_rate, '%')})"
     return [
         html.H2("Teams compared"),
         html.P("Each team's figure against the council's, with limits that widen for smaller "
-               "teams: a team outside the limits differs by more than chance would explain.",
-               className="plain"),
-        figures.funnel(teams, la_rate,
-                       f"{entry.title}: teams against the council ({fmt(la_rate, '%')})"),
+               "teams: a team outside the limits differs by more than chance would explain. "
+               "Choose a team's point to open that team.", className="plain"),
+        figures.graph(figures.funnel_figure(teams, la_rate, title), "indicator-funnel",
+                      figures.funnel_alt(teams, la_rate, title)),
         table("Teams against the council's figure",
               ["Team", "Children", "Value", "Position"],
               [[r["group"], fmt_part(r["denominator"]), fmt(r["value"], "%"),
                 figures.funnel_position(r, la_rate)] for r in teams]),
     ]
+
+
+# --- Choosing a team on a chart opens it -----------------------------------------------------
+
+DRILLABLE = ("team", "service_area")
+
+
+def drill_address(user: access.User, pathname: str | None, search: str | None,
+                  kind: str | None, group) -> str | None:
+    """Where choosing a team (or service area) on a chart leads: its drill-down for those who
+    may see children and the team, else this measure for that team. `kind` None: the
+    breakdown the page shows. Everything the click sends is checked against real values
+    first; anything else leads nowhere."""
+    if not isinstance(pathname, str):  # a forged request can send anything
+        return None
+    parts = [p for p in pathname.split("/") if p]
+    if len(parts) != 2 or parts[0] != "indicator" or parts[1] not in BY_ID:
+        return None
+    if not isinstance(group, str) or not isinstance(search, (str, type(None))):
+        return None
+    try:
+        view = View.for_request(user, search)
+        kind = kind or view.params.get("breakdown", "age_band")
+        if kind not in DRILLABLE:
+            return None
+        known = access.known_values(view.la)["team" if kind == "team" else "area"]
+        if group not in known:
+            return None
+        access.check_group(user, view.la, view.period, (kind, group))
+    except access.AccessDenied:
+        return None
+    key = "team" if kind == "team" else "area"
+    query = {k: v for k, v in view.filters.items() if k in ("la", "period")}
+    query[key] = group
+    if user.sees_child_level:
+        return "/drill?" + urllib.parse.urlencode({**query, "indicator": parts[1]})
+    return f"/indicator/{parts[1]}?" + urllib.parse.urlencode(query)
+
+
+def clicked(click) -> str | None:
+    """The team or group a chart click names (its customdata), or None."""
+    try:
+        value = click["points"][0]["customdata"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if isinstance(value, list) and value:
+        value = value[0]
+    return value if isinstance(value, str) and len(value) <= 200 else None
+
+
+def register(app) -> None:
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("indicator-funnel", "clickData"),
+                  State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+    def funnel_clicked(click, pathname, search):
+        target = drill_address(current_user(), pathname, search, "team", clicked(click))
+        return target or no_update
+
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("indicator-breakdown", "clickData"),
+                  State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+    def bar_clicked(click, pathname, search):
+        target = drill_address(current_user(), pathname, search, None, clicked(click))
+        return target or no_update

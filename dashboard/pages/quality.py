@@ -115,13 +115,16 @@ def layout(view: View) -> list:
             if analyst else None,
         ]
     periods = trend(loads)
+    problem_title = "Problems found in each period end's load"
+    problem_bars = [{"group": fmt_date(p["period_end"]), "value": p["problems"]}
+                    for p in periods]
     if periods:
         content += [
             html.H2("Problems per period end"),
             html.P("The load in use for each period end, oldest first.", className="plain"),
-            figures.bars([fmt_date(p["period_end"]) for p in periods],
-                         [p["problems"] for p in periods], "count",
-                         "Problems found in each period end's load", id="quality-trend"),
+            figures.graph(figures.bars_figure(problem_bars, "count", problem_title),
+                          "quality-trend",
+                          figures.bars_alt(problem_bars, "count", problem_title)),
             table("Problems found in each period end's load (the chart's figures)",
                   ["Period end", "Problems", "Rows kept out", "Values blanked",
                    "Reported only"],

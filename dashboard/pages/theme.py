@@ -2,9 +2,12 @@
 trend and benchmark, and what changed most since the last period."""
 from __future__ import annotations
 
-from dash import html
+import urllib.parse
+
+from dash import Input, Output, State, html, no_update
 
 from dashboard import access, figures
+from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, rag_badge,
                                   table)
 from dashboard.themes import (OUTCOME_TEXT, SLUG_OUTCOMES, outcome_indicators,
@@ -14,7 +17,7 @@ from etl.indicators.catalogue import BY_ID, PRINCIPLES
 
 
 def movers(rows: dict, ids: list[str], limit: int = 5) -> list[dict]:
-    """The indicators that moved most since the last period, biggest first. Percentages move
+    """The indicators that moved most since the same point last year, biggest first. Percentages move
     in points; counts and scores relative to where they were."""
     moved = []
     for i in ids:
@@ -37,9 +40,12 @@ def small_multiple(view: View, row: dict | None, trend: list, indicator_id: str)
         body += [
             html.Div([html.Span(fmt(row["value"], row["unit"]), className="headline-value"),
                       rag_badge(row)], className="headline-figures"),
-            figures.sparkline([(p, r["value"]) for p, r in trend], row["unit"], entry.title),
+            figures.sparkline([(p, r["value"]) for p, r in trend], row["unit"], entry.title,
+                              target=row["target"], tolerance=row["tolerance"],
+                              polarity=row["polarity"]),
             html.P(direction_text(row), className="muted"),
-            html.P(benchmark_text(row), className="muted"),
+            html.P(benchmark_text(row, view.user.sees_unverified) or None,
+                   className="muted"),
         ]
     return html.Li(body, className="small-multiple")
 
@@ -64,13 +70,83 @@ def layout(view: View, kind: str, key: str) -> list:
         html.P([intro, f" Figures for {view.scope} at {fmt_date(view.period)}."],
                className="lead"),
         html.Section([
-            html.H2("What changed since the last period"),
+            html.H2("What changed since the same point last year"),
             table("The measures that moved most", ["Measure", "Now", "Change"],
                   [[link(BY_ID[r["id"]].title, f"/indicator/{r['id']}", view.filters),
                     fmt(r["value"], r["unit"]), direction_text(r)] for r in changed])
-            if changed else html.P("No earlier period to compare, or nothing moved."),
+            if changed else html.P("Nothing moved, or there is no figure for the same point "
+                                   "last year to compare with."),
         ]),
         html.H2("Every measure"),
         html.Ul([small_multiple(view, rows.get(i), history.get(i, []), i) for i in ids],
                 className="small-multiples"),
+        *(team_section(view, title, ids) if view.user.sees_child_level else []),
     ]
+
+
+def team_section(view: View, title: str, ids: list[str]) -> list:
+    """For managers and analysts: every team (in the chosen service area, inside their remit)
+    by every measure of the page, as a heatmap with the table beside it. Choosing a cell
+    opens that team's drill-down for that measure."""
+    measures = [BY_ID[i] for i in ids if BY_ID[i].unit in ("%", "score")]
+    found = access.indicators(view.user, view.la, view.period, "team")["indicators"]
+    teams = access.teams(view.la, view.period)
+    if view.area:
+        teams = teams[teams["service_area"] == view.area]
+    names = sorted(set(teams["team"]) & {r["group"] for r in found})
+    if view.team:
+        names = [t for t in names if t == view.team]
+    cells = {(r["group"], r["id"]): r for r in found if r["id"] in {m.id for m in measures}}
+    if not names or not measures:
+        return []
+    fields = [{"id": m.id, "title": m.title, "unit": m.unit} for m in measures]
+    heading = f"{title}: teams by measure"
+    return [
+        html.H2("Teams compared, measure by measure"),
+        html.P("Each team's figure and status for every measure on this page. Choose a cell "
+               "to see the team's children behind that figure.", className="plain"),
+        figures.graph(figures.heatmap_figure(names, fields, cells, heading), "theme-heatmap",
+                      figures.heatmap_alt(names, fields, cells, heading)),
+        table(f"{heading} (the chart's figures)", ["Team", *[m.title for m in measures]],
+              [[team, *[status_cell(cells.get((team, m.id)), m.unit) for m in measures]]
+               for team in names]),
+    ]
+
+
+def status_cell(row: dict | None, unit: str) -> str:
+    if row is None:
+        return "none in scope"
+    status = row.get("rag_label")
+    return fmt(row["value"], unit) + (f" ({status})" if status else "")
+
+
+def heatmap_address(user: access.User, search, click) -> str | None:
+    """The drill-down a heatmap cell leads to (team and measure checked against real ones
+    and the user's remit), or None."""
+    try:
+        point = click["points"][0]
+        team, indicator_id = point["y"], point["x"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(team, str) or not isinstance(indicator_id, str) or \
+            indicator_id not in BY_ID or \
+            not isinstance(search, (str, type(None))) or not user.sees_child_level:
+        return None
+    try:
+        view = View.for_request(user, search)
+        if team not in access.known_values(view.la)["team"]:
+            return None
+        access.check_group(user, view.la, view.period, ("team", team))
+    except access.AccessDenied:
+        return None
+    query = {k: v for k, v in view.filters.items() if k in ("la", "period")}
+    return "/drill?" + urllib.parse.urlencode({**query, "team": team,
+                                               "indicator": indicator_id})
+
+
+def register(app) -> None:
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("theme-heatmap", "clickData"), State("url", "search"),
+                  prevent_initial_call=True)
+    def heatmap_clicked(click, search):
+        return heatmap_address(current_user(), search, click) or no_update

@@ -23,6 +23,10 @@ OUTCOMES = ("be healthy", "stay safe", "enjoy and achieve", "make a positive con
             "achieve economic well-being")
 
 FOSTER = "('U1', 'U2', 'U3', 'U4', 'U5', 'U6')"
+# Input tables of events (reviews, missing incidents, social worker episodes): an extract holds
+# only those of its own collection year, so the 12 months ending an in-year period end are
+# pieced together from earlier extracts (etl/warehouse/sql/09_int_events.sql).
+EVENT_SOURCES = frozenset({"Reviews", "Missing", "SWEpisodes"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ class Indicator:
     start_dates: bool = False  # depends on when a period of care or placement started
     counts_children: bool = True  # False when the unit is a review
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def events(self) -> bool:
+        """Whether it counts events in the 12-month window, which the loaded extracts may
+        cover only in part (int_periods.window_complete)."""
+        return bool(EVENT_SOURCES & set(self.sources))
 
 
 def _cla(condition: str, numerator: str, sources=("Episodes",)) -> str:
@@ -82,7 +92,7 @@ def _missing(kind: str) -> str:
         FROM int_looked_after_during_window l
         LEFT JOIN (
             SELECT DISTINCT s.la_code, s.period_end, s.child
-            FROM stg_missing s JOIN int_periods w USING (la_code, period_end)
+            FROM int_missing s JOIN int_periods w USING (la_code, period_end)
             WHERE s.missing = '{kind}' AND s.mis_start BETWEEN w.window_start AND s.period_end
         ) m USING (la_code, period_end, child)"""
 
@@ -91,7 +101,7 @@ def _reviews(numerator: str) -> str:
     return f"""
         SELECT r.la_code, r.period_end, r.child, ({numerator})::INTEGER AS numerator,
                1 AS denominator
-        FROM stg_reviews r JOIN int_periods w USING (la_code, period_end)
+        FROM int_reviews r JOIN int_periods w USING (la_code, period_end)
         WHERE r.review BETWEEN w.window_start AND r.period_end
           AND r.review_code IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7')"""
 
@@ -103,9 +113,12 @@ def _education(condition: str, numerator: str) -> str:
                  "USING (la_code, period_end, child)")
 
 
-EVENTS_NOTE = ("Events (missing incidents, reviews, social worker episodes) come from the "
-               "extract loaded for the period end: an in-year extract that starts on 1 April "
-               "holds only this year's events, so the 12-month window is only as full as it.")
+# How the window is filled for a period end other than 31 March, ending each event-based
+# definition.
+IN_YEAR = (" For a period end other than 31 March the 12 months reach back before the "
+           "extract's own year, which starts on 1 April: events before then come from the "
+           "earlier extracts loaded (the same event in two extracts is taken from the later "
+           "one), and where no loaded extract covers part of the 12 months the figure says so.")
 
 _CONTEXT = dict(principles=(1,), outcome="stay safe", polarity="context")
 _SAFE = dict(principles=(6,), outcome="stay safe")
@@ -162,7 +175,7 @@ CATALOGUE: list[Indicator] = [
         "better: every move can mean a new school, carers and friends.",
         "Children looked after at P with 3 or more placements during the 12 months ending P / "
         "children looked after at P. A placement counts when it overlaps the window (start on "
-        "or before P, end blank or after the window's start). Placements follow indicators.md: "
+        "or before P, end blank or after the window's start). By the definition of a placement, "
         "legal-status-only and same-carer changes, temporary placements (T0-T4) and returns "
         "to the same placement after one are not new placements. DfE's published measure "
         "applies further exclusions (for example some moves to adoption).",
@@ -247,25 +260,27 @@ CATALOGUE: list[Indicator] = [
         "missing_children", "Children who went missing",
         "Children in care in the last year who went missing from their home at least once.",
         "Children looked after during the 12 months ending P with at least one MISSING = M "
-        "incident whose MIS_START is in the window / children looked after during the window.",
+        "incident whose MIS_START is in the window / children looked after during the window."
+        + IN_YEAR,
         unit="%", polarity="down", target=10, tolerance=2, sources=("Episodes", "Missing"),
-        sql=_missing("M"), notes=(EVENTS_NOTE,), **_SAFE),
+        sql=_missing("M"), **_SAFE),
     Indicator(
         "away_children", "Children away without permission",
         "Children in care in the last year who were away from their home without permission "
         "at least once.",
-        "As missing_children, for MISSING = A (away from placement without authorisation).",
+        "As missing_children, for MISSING = A (away from placement without authorisation)."
+        + IN_YEAR,
         unit="%", polarity="down", target=5, tolerance=2, sources=("Episodes", "Missing"),
-        sql=_missing("A"), notes=(EVENTS_NOTE,), **_SAFE),
+        sql=_missing("A"), **_SAFE),
     Indicator(
         "sw_changes_2plus", "Two or more changes of social worker",
         "Children who have had to get to know a new social worker two or more times in the "
         "last year. Lower is better.",
         "Children looked after at P with 2 or more social worker changes in the 12 months "
         "ending P / children looked after at P. A change is a social worker episode with "
-        "SW_DECOM in the window that is not the child's earliest social worker episode in the "
-        "extract.", unit="%", polarity="down", target=10, tolerance=3,
-        sources=("Episodes", "SWEpisodes"), notes=(EVENTS_NOTE,), sql="""
+        "SW_DECOM in the window that is not the child's earliest social worker episode among "
+        "the period's social worker episodes." + IN_YEAR, unit="%",
+        polarity="down", target=10, tolerance=3, sources=("Episodes", "SWEpisodes"), sql="""
         SELECT c.la_code, c.period_end, c.child, (coalesce(n.changes, 0) >= 2)::INTEGER
                AS numerator, 1 AS denominator
         FROM int_cla_at_period_end c
@@ -273,7 +288,7 @@ CATALOGUE: list[Indicator] = [
             SELECT s.la_code, s.period_end, s.child, count(*) AS changes
             FROM (SELECT *, row_number() OVER (PARTITION BY la_code, period_end, child
                                                 ORDER BY sw_decom) AS seq
-                  FROM stg_sw_episodes) s
+                  FROM int_sw_episodes) s
             JOIN int_periods w USING (la_code, period_end)
             WHERE s.seq > 1 AND s.sw_decom BETWEEN w.window_start AND s.period_end
             GROUP BY ALL
@@ -291,12 +306,13 @@ CATALOGUE: list[Indicator] = [
         "start day is day 0), the second if no later than 3 calendar months after the first, "
         "each later one if no later than 6 calendar months after the previous. For a period "
         "that started before the window its first review in the window is not assessable, and "
-        "each later review is on time if no later than 6 calendar months after the previous.",
+        "each later review is on time if no later than 6 calendar months after the previous."
+        + IN_YEAR,
         unit="%", polarity="up", target=95, tolerance=5, sources=("Episodes", "Reviews"),
-        start_dates=True, counts_children=False, notes=(EVENTS_NOTE,), sql="""
+        start_dates=True, counts_children=False, sql="""
         WITH reviews AS (
             SELECT r.la_code, r.period_end, r.child, r.review, w.window_start
-            FROM stg_reviews r JOIN int_periods w USING (la_code, period_end)
+            FROM int_reviews r JOIN int_periods w USING (la_code, period_end)
             WHERE r.review BETWEEN w.window_start AND r.period_end
         ),
         in_care AS (
@@ -410,15 +426,15 @@ CATALOGUE: list[Indicator] = [
         "an advocate or in another way.",
         "Reviews in the 12 months ending P where the child's views were conveyed (REVIEW_CODE "
         "PN1, PN2, PN3, PN5, PN6) / reviews in the window with codes PN1-PN7 (PN0, a child "
-        "under 4, is left out).", unit="%", polarity="up", target=90, tolerance=5,
-        sources=("Episodes", "Reviews"), counts_children=False, notes=(EVENTS_NOTE,),
+        "under 4, is left out)." + IN_YEAR, unit="%", polarity="up", target=90, tolerance=5,
+        sources=("Episodes", "Reviews"), counts_children=False,
         sql=_reviews("r.review_code IN ('PN1', 'PN2', 'PN3', 'PN5', 'PN6')"), **_HEARD),
     Indicator(
         "review_spoke_for_self", "Children who spoke for themselves at reviews",
         "Reviews where the child came and spoke for themselves.",
         "Reviews in the 12 months ending P with PN1 / reviews in the window with codes "
-        "PN1-PN7.", unit="%", polarity="up", target=50, tolerance=10,
-        sources=("Episodes", "Reviews"), counts_children=False, notes=(EVENTS_NOTE,),
+        "PN1-PN7." + IN_YEAR, unit="%", polarity="up", target=50, tolerance=10,
+        sources=("Episodes", "Reviews"), counts_children=False,
         sql=_reviews("r.review_code = 'PN1'"), **_HEARD),
     Indicator(
         "convictions", "Convicted of an offence",

@@ -9,6 +9,11 @@ inside them. Suppression decided one table at a time is not enough: a hidden tea
 difference between its service area and the area's other teams, which are shown in another
 table.
 
+Across periods, a cell's direction of travel (the council figure's or a group's) compares it
+with the same cell at the same point last year, and carries that figure and the change: either
+gives the other away, so the engine shows it only where the cell is shown at both period ends
+(`engine._compare`); `hide` takes it off a hidden row.
+
 The check is linear algebra on one quantity at a time (numerators; for percentages and averages
 also denominators). Cells are the council figure and every group of every breakdown; the
 equations are "the groups of a breakdown add up to the council figure" and "service areas add
@@ -352,11 +357,16 @@ def protect_indicator(unit: str, numerators: dict, denominators: dict | None,
     return hidden
 
 
+NOT_COMPARED = "Not compared: this figure is not shown, to protect children's identities"
+
+
 def hide(row: dict) -> dict:
     """A row as a member sees it when its cell is hidden: numerator, denominator and value c,
-    no status, no direction of travel, and the note saying why."""
+    no status, no direction of travel (the comparison saying why), and the note saying why."""
     row.update(numerator=SUPPRESSED, value=SUPPRESSED, suppressed=True, rag=None,
                rag_label="Not shown", direction=None)
+    if "comparison" in row:
+        row["comparison"] = {**row["comparison"], "reason": NOT_COMPARED}
     if row.get("denominator") is not None:
         row["denominator"] = SUPPRESSED
     row["note"] = "; ".join(n for n in (row.get("note"), NOTE) if n)

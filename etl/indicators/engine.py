@@ -1,21 +1,38 @@
 """The indicator engine: any catalogue entry, for any loaded period end, overall or by any
-breakdown, judged against its target, the previous period and its benchmarks.
+breakdown, judged against its target, the same point last year and its benchmarks.
 
-Reads only the published warehouse (`ind_units`, `int_child_attributes`, `load_files`) and the
-LA configuration; every figure is one grouped query over rows built at load time.
+Every row says whether its 12 months are all in the loaded data (`window_complete`: an
+event-based indicator for an in-year period end needs the extracts before this year's 1 April)
+and what its direction of travel compares with (`comparison`): the same period end one year
+earlier when that is loaded and both windows are complete, else no direction and why not.
+
+Reads only the published warehouse and the LA configuration. A load works out the figures of
+every period, overall and by every breakdown, and the member protection of each, and stores
+them (etl/indicators/published.py): a request reads them with one small SELECT and builds its
+rows with the configuration as it is then (targets, tolerances, benchmarks, notes, directions).
+For a period stored by other code, or a warehouse loaded before they were stored, the same
+figures are worked out here from `ind_units` with grouped queries (`_aggregate`, `_protect`).
 
 As a member sees them (`suppress`), figures are protected by disclosure control decided once
 per council, indicator and period end over everything a member sees together: the council
 figure, every member breakdown, service areas with their teams, the direction of travel, counts
-in notes and disproportionality shares (`compute_linked`, `disproportionality`).
+in notes and disproportionality shares (`compute_linked`, `disproportionality`). A direction
+of travel is shown to a member only beside a figure shown at both period ends.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import inspect
 import os
 import threading
+import uuid
+from calendar import monthrange
 from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -53,6 +70,66 @@ def loaded_periods(con: duckdb.DuckDBPyConnection, la_code: str) -> list[dt.date
     return [r[0] for r in rows]
 
 
+class Window(NamedTuple):
+    """A period's 12 months (start to its period end) and the date from which the loaded
+    extracts cover events without a gap up to the period end (int_periods)."""
+    start: dt.date
+    events_from: dt.date
+    complete: bool
+
+
+def windows(con: duckdb.DuckDBPyConnection, la_code: str) -> dict[dt.date, Window]:
+    """Every loaded period end of an LA with its window."""
+    try:
+        rows = con.execute("SELECT period_end, window_start, events_from, window_complete "
+                           "FROM int_periods WHERE la_code = ?", [la_code]).fetchall()
+    except (duckdb.BinderException, duckdb.CatalogException):
+        raise EngineError("the warehouse was built by an earlier version of this program; "
+                          "load any extract again to rebuild it") from None
+    return {r[0]: Window(*r[1:]) for r in rows}
+
+
+def same_point_last_year(period_end: dt.date) -> dt.date:
+    """The same period end one year earlier; 29 February maps to 28 February."""
+    try:
+        return period_end.replace(year=period_end.year - 1)
+    except ValueError:
+        return period_end.replace(year=period_end.year - 1, day=28)
+
+
+@lru_cache(maxsize=256)
+def _day(day: dt.date) -> str:
+    """A date as a councillor reads it: 30 Jun 2026 (asked for on every row)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months on (the last day of a shorter month)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return dt.date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    """How long from `first` to `last`, both days included: "3 months", "2 months and 15
+    days"."""
+    after = last + dt.timedelta(days=1)
+    months = (after.year - first.year) * 12 + after.month - first.month
+    if _add_months(first, months) > after:
+        months -= 1
+    days = (after - _add_months(first, months)).days
+    parts = [f"{n} {unit}{'' if n == 1 else 's'}"
+             for n, unit in ((months, "month"), (days, "day")) if n]
+    return " and ".join(parts)
+
+
+def _partial_note(window: Window, period_end: dt.date) -> str:
+    return (f"Only part of the last 12 months is in the loaded data: events from "
+            f"{_day(window.events_from)} to {_day(period_end)} "
+            f"({_span(window.events_from, period_end)}), so this figure is not comparable with "
+            "a full year")
+
+
 def _round(numerator: float, denominator: float, scale: int, places: str = "0.1") -> float:
     """One decimal place (or `places`), halves rounded up, from exact arithmetic (never
     banker's rounding)."""
@@ -68,7 +145,8 @@ def population(config: LAConfig, period_end: dt.date) -> tuple[int | None, int |
     return (config.population[max(years)], max(years)) if years else (None, None)
 
 
-def _sources_loaded(con, la_code: str, period_end: dt.date) -> set[str]:
+def sources_loaded(con, la_code: str, period_end: dt.date) -> set[str]:
+    """The 903 and local tables whose files the active load of a period holds."""
     rows = con.execute(
         "SELECT f.table_name FROM load_files f JOIN load_log l USING (load_id) "
         "WHERE l.status = 'active' AND l.la_code = ? AND l.period_end = ?",
@@ -138,40 +216,64 @@ def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:
     return dict(rows)
 
 
+def _known(x):
+    """A sum as a number: none (no rows, or only blanks) is 0."""
+    return 0 if x is None or pd.isna(x) else x
+
+
+def _quantities(entry: Indicator, numerator, denominator) -> tuple:
+    """The numerator and denominator a figure shows, from its sums: what disclosure control
+    protects. A rate's denominator, the 0-17 population, comes from the LA configuration in
+    _figure and is published anyway, so nothing protected depends on the configuration."""
+    numerator, denominator = _known(numerator), _known(denominator)
+    if entry.unit in ("count", "rate"):
+        return int(numerator or 0), None
+    whole = float(numerator).is_integer()
+    return (int(numerator) if whole else float(numerator)), int(denominator)
+
+
 def _figure(entry: Indicator, numerator, denominator, config, period_end) -> dict:
     """numerator, denominator, value and any note, by the entry's unit."""
     note = None
-    numerator = 0 if numerator is None or pd.isna(numerator) else numerator
-    denominator = 0 if denominator is None or pd.isna(denominator) else denominator
+    shown, shown_denominator = _quantities(entry, numerator, denominator)
+    numerator, denominator = _known(numerator), _known(denominator)
     if entry.unit == "count":
-        return {"numerator": int(numerator or 0), "denominator": None,
-                "value": int(numerator or 0), "note": None}
+        return {"numerator": shown, "denominator": None, "value": shown, "note": None}
     if entry.unit == "rate":
         pop, year = population(config, period_end)
         if pop is None:
-            return {"numerator": int(numerator or 0), "denominator": None, "value": None,
+            return {"numerator": shown, "denominator": None, "value": None,
                     "note": "no 0-17 population in the LA configuration for this year"}
-        return {"numerator": int(numerator or 0), "denominator": pop,
+        return {"numerator": shown, "denominator": pop,
                 "value": _round(numerator or 0, pop, 10_000),
                 "note": f"population: {year} mid-year estimate from the LA configuration"}
     if denominator == 0:
         value, note = None, "no children (or reviews) in the denominator"
     else:
         value = _round(numerator, denominator, 100 if entry.unit == "%" else 1)
-    whole = float(numerator).is_integer()
-    return {"numerator": int(numerator) if whole else float(numerator),
-            "denominator": int(denominator), "value": value, "note": note}
+    return {"numerator": shown, "denominator": shown_denominator, "value": value,
+            "note": note}
 
 
 def _figures(con, config: LAConfig, la_code: str, period_end: dt.date, entries,
              breakdown: str | None, notes: bool = True) -> dict[str, list[dict]]:
     """Per indicator id, one figure per group (one, with group None, overall): numerator,
     denominator, value and notes; an indicator whose source is absent gets value None."""
-    loaded = _sources_loaded(con, la_code, period_end)
+    loaded = sources_loaded(con, la_code, period_end)
+    stored = _stored(con, la_code, period_end)
     # the previous period is wanted for its values only: no need for its notes' query
-    unknown = _start_unknown(con, la_code, period_end) if notes else {}
-    return _build(entries, _aggregate(con, la_code, period_end, breakdown), loaded, unknown,
-                  config, period_end, breakdown)
+    unknown = _unknown(con, la_code, period_end, stored) if notes else {}
+    return _build(entries, _sums(con, la_code, period_end, breakdown, stored), loaded,
+                  unknown, config, period_end, breakdown)
+
+
+def _by_indicator(sums: list[tuple]) -> dict[str, list[tuple]]:
+    """One breakdown's sums as {indicator id: [(group, numerator, denominator)]}, groups in
+    reading order."""
+    out: dict[str, list[tuple]] = {}
+    for indicator_id, grp, _units, numerator, denominator in sums:
+        out.setdefault(indicator_id, []).append((grp, numerator, denominator))
+    return out
 
 
 def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int], config,
@@ -179,9 +281,7 @@ def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int]
     """_figures from one breakdown's sums. Each figure keeps the parts of its note apart
     (`notes`, and `start_unknown`, a count of children) so that a member's note can show a
     small count as c."""
-    by_indicator: dict[str, list[tuple]] = {}
-    for indicator_id, grp, _units, numerator, denominator in sums:
-        by_indicator.setdefault(indicator_id, []).append((grp, numerator, denominator))
+    by_indicator = _by_indicator(sums)
     out: dict[str, list[dict]] = {}
     for entry in entries:
         missing = [t for t in entry.sources if t not in loaded]
@@ -204,21 +304,28 @@ def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int]
     return out
 
 
-def _note(entry: Indicator, figure: dict, breakdown: str | None, suppress: bool) -> str | None:
-    """A figure's note as the reader sees it; a member sees a count of 1 to 5 in it as c."""
+def _note(entry: Indicator, figure: dict, breakdown: str | None, suppress: bool,
+          partial: str | None = None) -> str | None:
+    """A figure's note as the reader sees it; a member sees a count of 1 to 5 in it as c.
+    `partial`: the note for a window the loaded data covers only in part."""
     notes = list(figure["notes"])
-    if figure["start_unknown"]:
-        notes.append(f"for {disclosure.count_text(figure['start_unknown'], suppress)} "
-                     "child(ren) the start of the period of care or placement is only known "
-                     "to be no later than their earliest loaded episode")
+    if partial:
+        notes.append(partial)
+    unknown = figure["start_unknown"]
+    if unknown:
+        shown = disclosure.count_text(unknown, suppress)
+        notes.append(f"for {shown} {'child' if shown == '1' else 'children'} the start of the "
+                     "period of care or placement is only known to be no later than their "
+                     "earliest loaded episode")
     if breakdown and entry.unit == "rate":
         notes.append("not available by group: no population figures by group")
     return "; ".join(n for n in notes if n) or None
 
 
 def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None,
-         suppress: bool) -> dict:
+         suppress: bool, period_end: dt.date, window: Window) -> dict:
     """One figure as the engine reports it, judged against its target; no direction yet."""
+    complete = window.complete or not entry.events
     target, tolerance = judgement.target_for(entry, config)
     row = {
         "id": entry.id, "title": entry.title, "principles": list(entry.principles),
@@ -230,19 +337,56 @@ def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None
         row.update(breakdown=breakdown, group=figure["group"])
     status = judgement.rag(row["value"], entry.polarity, target, tolerance)
     row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status), direction=None,
-               benchmarks=judgement.benchmarks(entry, config),
-               note=_note(entry, figure, breakdown, suppress), suppressed=False)
+               comparison={"period_end": None, "reason": None}, window_complete=complete,
+               benchmarks=judgement.benchmarks(entry, config, verified_only=suppress),
+               note=_note(entry, figure, breakdown, suppress,
+                          None if complete else _partial_note(window, period_end)),
+               suppressed=False)
     return row
 
 
-def _direction(entry: Indicator, row: dict, previous: dict | None,
-               previous_end: dt.date | None) -> dict | None:
-    if previous is None:
-        return None
-    moved = judgement.direction(row["value"], previous["value"], entry.polarity)
+def _comparator(periods: list[dt.date], period_end: dt.date) -> dt.date | None:
+    """The period a figure is compared with: the same point last year, if loaded."""
+    last_year = same_point_last_year(period_end)
+    return last_year if last_year in periods else None
+
+
+def _compare(entry: Indicator, row: dict, then: list[dict] | None, period_end: dt.date,
+             comparator: dt.date | None, spans: dict[dt.date, Window],
+             hidden_then: bool = False) -> None:
+    """Set a row's direction of travel against the same figure (the same group, in a
+    breakdown) at the comparator period (`then`: that indicator's figures there), or say in
+    `comparison` why there is none. `hidden_then`: a member does not see the figure then, so
+    a change would give it away."""
+    if comparator is None:
+        row["comparison"] = {"period_end": None, "reason": (
+            f"No figure for the same point last year ({_day(same_point_last_year(period_end))})"
+            " to compare with")}
+        return
+    day = _day(comparator)
+    known_then = bool(then) and then[0]["numerator"] is not None  # None: no file then
+    then_figure = next((f for f in then if f["group"] == row.get("group")), None) \
+        if known_then else None
+    moved = None
+    if not isinstance(row["value"], (int, float)):
+        reason = "Not compared: there is no figure for this period"
+    elif not row["window_complete"]:
+        reason = "Not compared: only part of the last 12 months is in the loaded data"
+    elif entry.events and not spans[comparator].complete:
+        reason = f"Not compared: the figure for {day} covers only part of its 12 months"
+    elif known_then and then_figure is None:
+        reason = f"No figure for this group at {day} to compare with"
+    elif hidden_then:
+        reason = f"Not compared: the figure for {day} is not shown, to protect children's " \
+                 "identities"
+    else:
+        moved = judgement.direction(row["value"], (then_figure or {}).get("value"),
+                                    entry.polarity)
+        reason = None if moved else f"No figure for {day} to compare with"
     if moved:
-        moved["period_end"] = previous_end.isoformat()
-    return moved
+        moved["period_end"] = comparator.isoformat()
+    row.update(direction=moved, comparison={"period_end": comparator.isoformat(),
+                                            "reason": reason})
 
 
 def _period(con, config: LAConfig, period_end: dt.date | None,
@@ -284,22 +428,23 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     if suppress:
         if breakdown == "social_worker":
             raise EngineError(NO_SOCIAL_WORKER)
-        result = _member_result(con, config, la_code, periods, period_end, breakdown)
+        result = _member_result(config, period_end, breakdown, _member_states(
+            con, config, la_code, periods, period_end, (breakdown,)))
         if ids:  # protected over every indicator all the same: only the answer is narrower
             order = {entry.id: n for n, entry in enumerate(entries)}
             result["indicators"] = sorted((r for r in result["indicators"] if r["id"] in order),
                                           key=lambda r: order[r["id"]])
         return result
     current = _figures(con, config, la_code, period_end, entries, breakdown)
-    earlier = [p for p in periods if p < period_end]
-    previous = _figures(con, config, la_code, earlier[-1], entries, None, notes=False) \
-        if earlier and not breakdown else {}
+    comparator = _comparator(periods, period_end)
+    previous = _figures(con, config, la_code, comparator, entries, breakdown, notes=False) \
+        if comparator else {}
+    spans = windows(con, la_code)
     rows = []
     for entry in entries:
         for figure in current[entry.id]:
-            row = _row(entry, figure, config, breakdown, suppress=False)
-            if previous:
-                row["direction"] = _direction(entry, row, previous[entry.id][0], earlier[-1])
+            row = _row(entry, figure, config, breakdown, False, period_end, spans[period_end])
+            _compare(entry, row, previous.get(entry.id), period_end, comparator, spans)
             rows.append(row)
     return _result(config, period_end, rows)
 
@@ -307,8 +452,9 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
 # --- Disclosure control over everything a member sees together -------------------------------
 
 class _Protected:
-    """One period's true figures for the council and every member breakdown, and per
-    indicator the cells a member must not see (`disclosure.OVERALL` or (breakdown, group))."""
+    """One period's true figures for the council and member breakdowns, and per indicator the
+    cells of them a member must not see (`disclosure.OVERALL` or (breakdown, group)). Read
+    from the warehouse it holds the breakdowns asked for; worked out here, all of them."""
 
     def __init__(self, tables: dict, hidden: dict[str, frozenset]):
         self.tables = tables  # {breakdown or None: {indicator id: [figure]}}
@@ -317,13 +463,36 @@ class _Protected:
     def overall(self, indicator_id: str) -> dict:
         return self.tables[None][indicator_id][0]
 
-    def overall_hidden(self, indicator_id: str) -> bool:
-        return disclosure.OVERALL in self.hidden[indicator_id]
+
+class _MemberStates(NamedTuple):
+    """What a member's tables for a period are made from: the period's protected figures,
+    the comparator period's (None when it is not loaded) and every period's window."""
+    now: _Protected
+    before: _Protected | None
+    comparator: dt.date | None
+    windows: dict[dt.date, Window]
 
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 32
+# A stored period's entry holds one or two breakdowns' rows; one worked out here holds them all
+_CACHE_SIZE = 64
+
+
+def _cached(key, make):
+    """make(), remembered under `key` (None: not remembered) in a small LRU the threads of a
+    process share; what is cached is never changed after."""
+    with _CACHE_LOCK:
+        if key is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    found = make()
+    if key is not None:
+        with _CACHE_LOCK:
+            _CACHE[key] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return found
 
 
 def _warehouse_key(con) -> tuple | None:
@@ -343,57 +512,150 @@ def _warehouse_key(con) -> tuple | None:
     return files[0], stat.st_mtime_ns, stat.st_size
 
 
-def _protected(con, config: LAConfig, la_code: str, period_end: dt.date) -> _Protected:
-    """_protect, cached per warehouse file, configuration and period end (the dashboard asks
-    once per breakdown; the next period asks for this one's council figures)."""
+def _protected(con, config: LAConfig, la_code: str, period_end: dt.date,
+               breakdowns: tuple) -> _Protected:
+    """A period's protected figures for `breakdowns` (None: the council figure): read as the
+    load stored them, or else worked out here for every member breakdown at once (`_protect`);
+    cached per warehouse file, configuration and period end (the dashboard asks once per
+    breakdown; the period a year on asks for this one's, to compare with)."""
     where = _warehouse_key(con)
-    key = None if where is None else (where, repr(config), la_code, period_end)
-    with _CACHE_LOCK:
-        if key is not None and key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    found = _protect(con, config, la_code, period_end)
-    if key is not None:
-        with _CACHE_LOCK:
-            _CACHE[key] = found
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-    return found
+    stored = _stored(con, la_code, period_end, where)
+    key = None if where is None else (
+        where, repr(config), la_code, period_end, breakdowns if stored else "every")
+    if stored:
+        return _cached(key, lambda: _read_protected(con, config, la_code, period_end,
+                                                    breakdowns))
+    return _cached(key, lambda: _protect(con, config, la_code, period_end))
 
 
 def _protect(con, config: LAConfig, la_code: str, period_end: dt.date) -> _Protected:
     """Every member table for a period, unsuppressed, and the linked protection of each
-    indicator over all of them at once."""
-    loaded = _sources_loaded(con, la_code, period_end)
+    indicator over all of them at once, worked out from ind_units: for a warehouse without
+    the stored figures (see etl/indicators/published.py), and to check them."""
+    loaded = sources_loaded(con, la_code, period_end)
     unknown = _start_unknown(con, la_code, period_end)
     sums = {None: _aggregate(con, la_code, period_end, None),
             **_aggregate_member(con, la_code, period_end)}
     tables = {b: _build(CATALOGUE, frame, loaded, unknown, config, period_end, b)
               for b, frame in sums.items()}
-    layout = _layout(con, la_code, period_end)
+    return _Protected(tables, protection(sums, loaded, layout(con, la_code, period_end)))
+
+
+def protection(sums: dict, loaded: set[str], member_layout: disclosure.Layout
+               ) -> dict[str, frozenset]:
+    """The linked protection of one period: per indicator, the cells a member must not see,
+    from the sums of the council figure and of every member breakdown ({breakdown or None:
+    rows as _aggregate gives them}), the tables loaded and the layout. Nothing from the LA
+    configuration enters it (see _quantities), so a load decides it once and stores it."""
+    grouped = {b: _by_indicator(sums[b]) for b in (None, *MEMBER_BREAKDOWNS)}
     hidden = {}
     for entry in CATALOGUE:
-        if tables[None][entry.id][0]["numerator"] is None:  # no data: nothing is shown
+        if any(t not in loaded for t in entry.sources):  # no data: nothing is shown
             hidden[entry.id] = frozenset()
             continue
-        hidden[entry.id] = disclosure.protect_indicator(
-            entry.unit, _cells(tables, entry.id, "numerator"),
-            _cells(tables, entry.id, "denominator"), layout)
-    return _Protected(tables, hidden)
+        numerators, denominators = {}, {}
+        for b, by_indicator in grouped.items():
+            for grp, numerator, denominator in by_indicator.get(entry.id) or [(None, 0, 0)]:
+                numerators[(b, grp)], denominators[(b, grp)] = _quantities(
+                    entry, numerator, denominator)
+        hidden[entry.id] = disclosure.protect_indicator(entry.unit, numerators, denominators,
+                                                        member_layout)
+    return hidden
 
 
-def _cells(tables: dict, indicator_id: str, quantity: str) -> dict:
-    """One quantity of an indicator over every cell a member sees: {(breakdown, group): x}."""
-    return {(b, figure["group"]): figure[quantity]
-            for b, table in tables.items() for figure in table[indicator_id]}
-
-
-def _layout(con, la_code: str, period_end: dt.date) -> disclosure.Layout:
+def layout(con, la_code: str, period_end: dt.date) -> disclosure.Layout:
     """The member breakdowns, and service areas nested over their teams at this period end."""
     pairs = con.execute("SELECT DISTINCT service_area, team FROM int_child_attributes "
                         "WHERE la_code = ? AND period_end = ?", [la_code, period_end]).fetchall()
     return disclosure.Layout(MEMBER_BREAKDOWNS,
                              disclosure.nests("service_area", "team", pairs))
+
+
+# --- Figures and protection worked out at load time (etl/indicators/published.py) ------------
+
+@lru_cache(maxsize=1)
+def published_version() -> str:
+    """What the stored figures and protection are worked out with, as a digest: disclosure
+    control, the module that stores them, the parts of this one the protection is decided
+    with, and each indicator's unit and sources. A period stored by other code is worked out
+    here again, from ind_units, until a load stores it anew: a change to disclosure control
+    must never be undone by a decision stored before it. What is applied at request time
+    (notes, targets, benchmarks, directions) leaves it alone."""
+    try:
+        parts = [inspect.getsource(disclosure),
+                 Path(__file__).with_name("published.py").read_text(encoding="utf-8"),
+                 *(inspect.getsource(f) for f in (_known, _quantities, _by_indicator,
+                                                  protection, layout))]
+    except (OSError, TypeError):  # no source beside the code: nothing stored is trusted
+        return f"unread-{uuid.uuid4()}"
+    parts.append(repr((BREAKDOWNS, MEMBER_BREAKDOWNS, AGE_BANDS,
+                       [(e.id, e.unit, e.sources) for e in CATALOGUE])))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+def _stored_periods(con) -> frozenset:
+    """The (LA, period end) pairs whose figures and protection this code stored at load."""
+    try:
+        rows = con.execute("SELECT la_code, period_end FROM ind_published WHERE version = ?",
+                           [published_version()]).fetchall()
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return frozenset()  # a warehouse loaded before they were stored
+    return frozenset(rows)
+
+
+def _stored(con, la_code: str, period_end: dt.date, where: tuple | None = None) -> bool:
+    """Whether the load stored this period's figures and protection, by this code. `where`:
+    the connection's _warehouse_key, if the caller has it."""
+    where = where or _warehouse_key(con)
+    key = None if where is None else (where, "stored")
+    return (la_code, period_end) in _cached(key, lambda: _stored_periods(con))
+
+
+def _sums(con, la_code: str, period_end: dt.date, breakdown: str | None,
+          stored: bool) -> list[tuple]:
+    """_aggregate's rows, as the load stored them if it did (`stored`)."""
+    if not stored:
+        return _aggregate(con, la_code, period_end, breakdown)
+    return con.execute(
+        "SELECT indicator_id, grp, units, numerator, denominator FROM ind_figures "
+        "WHERE la_code = ? AND period_end = ? AND breakdown IS NOT DISTINCT FROM ? "
+        "ORDER BY indicator_id, position", [la_code, period_end, breakdown]).fetchall()
+
+
+def _unknown(con, la_code: str, period_end: dt.date, stored: bool) -> dict[str, int]:
+    """_start_unknown, as the load stored it if it did (`stored`)."""
+    if not stored:
+        return _start_unknown(con, la_code, period_end)
+    return dict(con.execute(
+        "SELECT indicator_id, children FROM ind_start_unknown "
+        "WHERE la_code = ? AND period_end = ?", [la_code, period_end]).fetchall())
+
+
+def _read_protected(con, config: LAConfig, la_code: str, period_end: dt.date,
+                    breakdowns: tuple) -> _Protected:
+    """_protect's tables for `breakdowns` and the cells of them hidden, from what the load
+    stored: one SELECT, and the rows built with the configuration as they are asked for."""
+    rows = con.execute("""
+        SELECT f.breakdown, f.indicator_id, f.grp, f.units, f.numerator, f.denominator,
+               h.indicator_id IS NOT NULL AS hidden
+        FROM ind_figures f LEFT JOIN ind_hidden h
+          ON h.la_code = f.la_code AND h.period_end = f.period_end
+         AND h.indicator_id = f.indicator_id AND h.breakdown IS NOT DISTINCT FROM f.breakdown
+         AND h.grp IS NOT DISTINCT FROM f.grp
+        WHERE f.la_code = ? AND f.period_end = ? AND list_contains(?, coalesce(f.breakdown, ''))
+        ORDER BY f.indicator_id, f.position""",
+                       [la_code, period_end, [b or "" for b in breakdowns]]).fetchall()
+    sums: dict = {b: [] for b in breakdowns}
+    hidden: dict = {entry.id: set() for entry in CATALOGUE}
+    for breakdown, indicator_id, grp, units, numerator, denominator, is_hidden in rows:
+        sums[breakdown].append((indicator_id, grp, units, numerator, denominator))
+        if is_hidden:
+            hidden.setdefault(indicator_id, set()).add((breakdown, grp))
+    loaded = sources_loaded(con, la_code, period_end)
+    unknown = _unknown(con, la_code, period_end, True)
+    tables = {b: _build(CATALOGUE, sums[b], loaded, unknown, config, period_end, b)
+              for b in breakdowns}
+    return _Protected(tables, {i: frozenset(cells) for i, cells in hidden.items()})
 
 
 def compute_linked(con: duckdb.DuckDBPyConnection, config: LAConfig,
@@ -404,28 +666,38 @@ def compute_linked(con: duckdb.DuckDBPyConnection, config: LAConfig,
     Disclosure control is decided once over all of these together, so no hidden figure of 1
     to 5 can be worked out by setting one table against another."""
     la_code, periods, period_end = _period(con, config, period_end)
-    return {breakdown: _member_result(con, config, la_code, periods, period_end, breakdown)
-            for breakdown in (None, *MEMBER_BREAKDOWNS)}
+    every = (None, *MEMBER_BREAKDOWNS)
+    states = _member_states(con, config, la_code, periods, period_end, every)
+    return {breakdown: _member_result(config, period_end, breakdown, states)
+            for breakdown in every}
 
 
-def _member_result(con, config: LAConfig, la_code: str, periods: list[dt.date],
-                   period_end: dt.date, breakdown: str | None) -> dict:
-    """One table of compute_linked. The direction of travel is shown only where both this
-    figure and the previous period's are shown to a member: it carries the previous figure,
-    and the change gives either away from the other."""
-    now = _protected(con, config, la_code, period_end)
-    earlier = [p for p in periods if p < period_end]
-    before = _protected(con, config, la_code, earlier[-1]) \
-        if earlier and breakdown is None else None
+def _member_states(con, config: LAConfig, la_code: str, periods: list[dt.date],
+                   period_end: dt.date, breakdowns: tuple) -> _MemberStates:
+    comparator = _comparator(periods, period_end)
+    return _MemberStates(
+        _protected(con, config, la_code, period_end, breakdowns),
+        _protected(con, config, la_code, comparator, breakdowns) if comparator else None,
+        comparator, windows(con, la_code))
+
+
+def _member_result(config: LAConfig, period_end: dt.date, breakdown: str | None,
+                   states: _MemberStates) -> dict:
+    """One table of compute_linked. A direction of travel (the council figure's or a
+    group's) is shown only where the member sees that cell at both period ends: it carries
+    the figure then, and the change gives either away from the other."""
+    now, before = states.now, states.before
     rows = []
     for entry in CATALOGUE:
+        then = before.tables[breakdown][entry.id] if before else None
         for figure in now.tables[breakdown][entry.id]:
-            row = _row(entry, figure, config, breakdown, suppress=True)
-            if (breakdown, figure["group"]) in now.hidden[entry.id]:
-                disclosure.hide(row)
-            elif before is not None and not before.overall_hidden(entry.id):
-                row["direction"] = _direction(entry, row, before.overall(entry.id),
-                                              earlier[-1])
+            cell = (breakdown, figure["group"])
+            row = _row(entry, figure, config, breakdown, True, period_end,
+                       states.windows[period_end])
+            _compare(entry, row, then, period_end, states.comparator, states.windows,
+                     hidden_then=before is not None and cell in before.hidden[entry.id])
+            if cell in now.hidden[entry.id]:
+                disclosure.hide(row)  # no direction, and says why
             rows.append(row)
     return _result(config, period_end, rows)
 
@@ -456,7 +728,7 @@ def disproportionality(con: duckdb.DuckDBPyConnection, config: LAConfig,
     if suppress and breakdown == "social_worker":
         raise EngineError(NO_SOCIAL_WORKER)
     if breakdown in MEMBER_BREAKDOWNS:
-        state = _protected(con, config, la_code, period_end)
+        state = _protected(con, config, la_code, period_end, (None, breakdown))
         table, hidden = state.tables[breakdown], state.hidden
         whole = {i: state.overall(i) for i in (indicator_id, POPULATION_ID)}
     else:  # social workers, unsuppressed only

@@ -11,21 +11,26 @@ from etl.report import neutralise
 
 COLUMNS = ["la_code", "period_end", "id", "title", "breakdown", "group", "principles", "outcome",
            "unit", "polarity", "numerator", "denominator", "value", "target", "tolerance", "rag",
-           "rag_label", "suppressed", "previous_value", "change", "trend"] + [
-    f"{c}_{part}" for c in COMPARATORS for part in ("value", "year")] + ["note"]
+           "rag_label", "suppressed", "window_complete", "compared_with", "previous_value",
+           "change", "trend", "not_compared_reason"] + [
+    f"{c}_{part}" for c in COMPARATORS for part in ("value", "year", "unverified")] + ["note"]
 
 
 def flatten(result: dict) -> pd.DataFrame:
     rows = []
     for row in result["indicators"]:
-        flat = {k: v for k, v in row.items() if k not in ("benchmarks", "direction")}
+        flat = {k: v for k, v in row.items()
+                if k not in ("benchmarks", "direction", "comparison")}
         flat.update(la_code=result["la_code"], period_end=result["period_end"],
                     principles=" ".join(str(p) for p in row["principles"]))
         direction = row.get("direction") or {}
+        comparison = row.get("comparison") or {}
         flat.update(previous_value=direction.get("previous"), change=direction.get("change"),
-                    trend=direction.get("trend"))
+                    trend=direction.get("trend"), compared_with=comparison.get("period_end"),
+                    not_compared_reason=comparison.get("reason"))
         for name, bench in (row.get("benchmarks") or {}).items():
             flat[f"{name}_value"], flat[f"{name}_year"] = bench["value"], bench["year"]
+            flat[f"{name}_unverified"] = bool(bench.get("to_check"))
         rows.append(flat)
     return pd.DataFrame(rows, dtype=object).reindex(columns=COLUMNS)
 

@@ -1,5 +1,7 @@
 """The indicator layer of the warehouse (`ind_units`): every catalogue entry's unit rows for
-every loaded period, built at load time so any period and breakdown is one grouped query."""
+every loaded period, built at load time. The figures of every period and breakdown, and what a
+member may see of them, are worked out from these once, in the same load
+(etl/indicators/published.py)."""
 from __future__ import annotations
 
 import duckdb

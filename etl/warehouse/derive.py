@@ -1,8 +1,10 @@
-"""The derived layer (`int_`): episode histories, periods of care, placements, cohorts.
+"""The derived layer (`int_`): episode histories, periods of care, placements, cohorts, the
+12-month windows and each period's events.
 
-Each object is one SQL file in `sql/`, run in name order; each reads only the staging layer
-and the `int_` objects before it. They are rebuilt whole on every load, because loading one
-period can change the stitched history of every later period of the same LA.
+Each object is one SQL file in `sql/`, run in name order; each reads only the staging layer,
+the load log and the `int_` objects before it. They are rebuilt whole on every load, because
+loading one period can change the stitched history and events of every later period of the
+same LA (and whether their windows are complete).
 """
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ def test_each_council_has_its_own_figures_and_configuration(alliance, capsys):
     # Bolton's own population and target; England benchmarks as shipped
     assert figures["cla_rate_per_10k"]["value"] == 1.0
     assert figures["family_based_placements"]["target"] == 50
-    assert figures["placement_stability_long"]["benchmarks"]["england"]["value"] == 68
+    assert figures["placement_stability_long"]["benchmarks"]["england"]["value"] == 69
 
 
 def test_with_several_councils_loaded_a_reading_command_asks_which(alliance, capsys):

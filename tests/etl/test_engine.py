@@ -83,7 +83,8 @@ def two_periods(data_dir, tmp_path):
 
 
 REQUIRED_KEYS = {"id", "principles", "outcome", "numerator", "denominator", "value", "unit",
-                 "polarity", "target", "rag", "suppressed"}
+                 "polarity", "target", "rag", "suppressed", "direction", "comparison",
+                 "window_complete"}
 
 
 def test_every_id_for_each_period_with_nulls_only_where_a_source_is_absent(two_periods, capsys):
@@ -102,18 +103,21 @@ def test_every_id_for_each_period_with_nulls_only_where_a_source_is_absent(two_p
     assert p1["cla_at_period_end"]["value"] == 1
 
 
-def test_default_period_is_the_latest_and_direction_compares_with_the_one_before(two_periods,
-                                                                                capsys):
+def test_default_period_is_the_latest_and_direction_compares_with_the_same_point_last_year(
+        two_periods, capsys):
     result = run_json(capsys)
     assert result["period_end"] == P2
     rows = {r["id"]: r for r in result["indicators"]}
     assert rows["cla_at_period_end"]["value"] == 5
     assert rows["cla_at_period_end"]["direction"] == {
         "previous": 1, "change": 4, "direction": "up", "trend": "context", "period_end": P1}
+    assert rows["cla_at_period_end"]["comparison"] == {"period_end": P1, "reason": None}
     family = rows["family_based_placements"]
     assert (family["numerator"], family["denominator"], family["value"]) == (4, 5, 80.0)
     assert family["direction"]["trend"] == "worsening"  # 100% at P1 (A in U5)
     assert rows["health_assessment"]["direction"] is None  # no OC2 at P1
+    assert rows["health_assessment"]["comparison"] == {
+        "period_end": P1, "reason": "No figure for 31 Mar 2024 to compare with"}
 
 
 @pytest.mark.parametrize("breakdown", BREAKDOWNS)

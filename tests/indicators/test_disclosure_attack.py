@@ -1,8 +1,8 @@
 """The bundled sample attacked as a member would: for every indicator and every loaded period
 end, everything a member can see (the council figure, every member breakdown, the teams in
-each service area, the previous period and the change since it, counts in notes, and the
-disproportionality shares) goes to an independent exact solver (tests/attack.py), which must
-not pin any hidden figure of 1 to 5."""
+each service area, the same point last year and the change since it beside the council figure
+and every group, counts in notes, and the disproportionality shares) goes to an independent
+exact solver (tests/attack.py), which must not pin any hidden figure of 1 to 5."""
 from __future__ import annotations
 
 import datetime as dt
@@ -51,7 +51,8 @@ def _areas(con, config, period_end: dt.date) -> list[tuple]:
 
 
 def member_views(con, config, period_end: dt.date, previous: dt.date | None) -> dict:
-    """{indicator id: View} as a member sees the period."""
+    """{indicator id: View} as a member sees the period, beside the period its directions of
+    travel compare with (`previous`)."""
     seen = _by_cell(con, config, period_end, True)
     before = _by_cell(con, config, previous, True) if previous else {}
     areas = _areas(con, config, period_end)
@@ -62,7 +63,7 @@ def member_views(con, config, period_end: dt.date, previous: dt.date | None) -> 
     for entry in CATALOGUE:
         views[entry.id] = View(
             unit=entry.unit, rows=seen[entry.id], areas=areas,
-            previous=before.get(entry.id, {}).get(OVERALL),
+            previous=before.get(entry.id),
             shares={b: shares(con, config, period_end, entry.id, b, True) for b in MEMBER}
             if shares else {},
             population=population)
@@ -74,8 +75,9 @@ def attack(con, config) -> list[tuple]:
     found = []
     periods = engine.loaded_periods(con, config.code)
     truths = {p: _by_cell(con, config, p, False) for p in periods}
-    for n, period_end in enumerate(periods):
-        previous = periods[n - 1] if n else None
+    for period_end in periods:
+        last_year = engine.same_point_last_year(period_end)
+        previous = last_year if last_year in periods else None
         truth = truths[period_end]
         truth_before = truths[previous] if previous else {}
         for indicator_id, view in member_views(con, config, period_end, previous).items():

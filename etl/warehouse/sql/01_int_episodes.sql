@@ -4,21 +4,47 @@
 -- An annual 903 holds only the episodes open during its year, so for period end P the
 -- extract loaded for P is taken whole, and earlier extracts of the same LA fill in a child's
 -- episodes that end on or before the DECOM of that child's earliest episode in P's extract
--- (the latest earlier extract wins when several hold the same episode).
+-- (the latest earlier extract wins when several hold the same episode). A child with no
+-- episode in P's extract takes its episodes from the latest earlier extract that holds it
+-- (filled in the same way from the extracts before that one): for an in-year P such a child
+-- may have started or left care in W before P's collection year. Only children whose
+-- borrowed history reaches into W are taken: the others are in no figure for P.
 CREATE OR REPLACE TABLE int_episodes AS
+WITH loaded AS (
+    SELECT la_code, period_end, window_start(period_end) AS window_start
+    FROM load_log WHERE status = 'active'
+),
+-- how far each extract's episodes of a child reach (an open episode: for ever)
+reach AS (
+    SELECT la_code, period_end, child, max(coalesce(dec, DATE '9999-12-31')) AS last_end
+    FROM stg_episodes GROUP BY ALL
+),
+-- the extract each child's history for P is taken from: P's own where it holds the child,
+-- else the latest earlier one that does
+authority AS (
+    SELECT p.la_code, p.period_end, r.child, r.period_end AS source_period_end
+    FROM loaded p
+    JOIN reach r ON r.la_code = p.la_code AND r.period_end <= p.period_end
+    QUALIFY row_number() OVER (PARTITION BY p.la_code, p.period_end, r.child
+                               ORDER BY r.period_end DESC) = 1
+        AND (r.period_end = p.period_end OR r.last_end > p.window_start)
+),
 -- An episode left open while a later one of the same child began (DfE rule 142, reported at
 -- load) ends where the next begins.
-WITH own AS (
-    SELECT la_code, period_end, period_end AS source_period_end, row_number AS source_row,
-           child, decom, rne, ls, cin, place, place_provider,
-           coalesce(dec, lead(decom) OVER (PARTITION BY la_code, period_end, child
-                                           ORDER BY decom)) AS dec,
-           rec, reason_place_change, home_post, pl_post, urn
-    FROM stg_episodes
+own AS (
+    SELECT a.la_code, a.period_end, a.source_period_end, e.row_number AS source_row,
+           e.child, e.decom, e.rne, e.ls, e.cin, e.place, e.place_provider,
+           coalesce(e.dec, lead(e.decom) OVER (PARTITION BY a.la_code, a.period_end, e.child
+                                               ORDER BY e.decom)) AS dec,
+           e.rec, e.reason_place_change, e.home_post, e.pl_post, e.urn
+    FROM authority a
+    JOIN stg_episodes e ON e.la_code = a.la_code AND e.period_end = a.source_period_end
+                       AND e.child = a.child
 ),
 earliest AS (
-    SELECT la_code, period_end, child, min(decom) AS first_decom
-    FROM stg_episodes GROUP BY ALL
+    SELECT la_code, period_end, child, any_value(source_period_end) AS source_period_end,
+           min(decom) AS first_decom
+    FROM own GROUP BY la_code, period_end, child
 ),
 filled AS (
     SELECT x.la_code, x.period_end, e.period_end AS source_period_end, e.row_number,
@@ -26,7 +52,7 @@ filled AS (
            e.reason_place_change, e.home_post, e.pl_post, e.urn
     FROM earliest x
     JOIN stg_episodes e
-      ON e.la_code = x.la_code AND e.child = x.child AND e.period_end < x.period_end
+      ON e.la_code = x.la_code AND e.child = x.child AND e.period_end < x.source_period_end
      AND e.dec IS NOT NULL AND e.dec <= x.first_decom
     QUALIFY row_number() OVER (PARTITION BY x.la_code, x.period_end, e.child, e.decom
                                ORDER BY e.period_end DESC) = 1
@@ -105,3 +131,23 @@ SELECT la_code, period_end, child, source_period_end, source_row, decom, dec, rn
        dec IS NOT NULL AND rec IS DISTINCT FROM 'X1' AS leaves_care
 FROM history WHERE short_break
 ORDER BY la_code, period_end, child, decom;
+
+-- Each child's Header row for each loaded period: P's own, and for a child whose history
+-- comes from an earlier extract (and who has no Header row in P's), that extract's.
+CREATE OR REPLACE TABLE int_header AS
+WITH borrowed AS (
+    SELECT la_code, period_end, child, max(source_period_end) AS source_period_end
+    FROM int_episodes GROUP BY la_code, period_end, child
+    HAVING max(source_period_end) < period_end
+)
+SELECT la_code, period_end, period_end AS source_period_end,
+       * EXCLUDE (la_code, period_end, load_id, row_number)
+FROM stg_header
+UNION ALL BY NAME
+SELECT b.la_code, b.period_end, b.source_period_end,
+       h.* EXCLUDE (la_code, period_end, load_id, row_number)
+FROM borrowed b
+JOIN stg_header h ON h.la_code = b.la_code AND h.period_end = b.source_period_end
+                 AND h.child = b.child
+WHERE NOT EXISTS (SELECT 1 FROM stg_header o WHERE o.la_code = b.la_code
+                  AND o.period_end = b.period_end AND o.child = b.child);

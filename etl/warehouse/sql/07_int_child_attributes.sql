@@ -1,7 +1,8 @@
--- Every child in each period's extract with what breakdowns group by, as at P: age band,
--- sex, ethnic group, UASC, and from the child's latest non-short-break episode on or before P
--- (the one open at P for children looked after) legal status, placement type and provider;
--- social worker, team and service area from the social worker open at P.
+-- Every child in each period's episode history or Header rows (int_episodes, int_header) with
+-- what breakdowns group by, as at P: age band, sex, ethnic group, UASC, and from the child's
+-- latest non-short-break episode on or before P (the one open at P for children looked after)
+-- legal status, placement type and provider; social worker, team and service area from the
+-- social worker open at P.
 CREATE OR REPLACE TABLE int_child_attributes AS
 WITH latest_episode AS (
     SELECT la_code, period_end, child, ls, place, place_provider
@@ -19,8 +20,8 @@ children AS (
     SELECT la_code, period_end, child, any_value(h.sex) AS sex, any_value(h.dob) AS dob,
            any_value(h.ethnic) AS ethnic
     FROM (SELECT DISTINCT la_code, period_end, child FROM int_episodes
-          UNION SELECT la_code, period_end, child FROM stg_header) c
-    LEFT JOIN stg_header h USING (la_code, period_end, child)
+          UNION SELECT la_code, period_end, child FROM int_header) c
+    LEFT JOIN int_header h USING (la_code, period_end, child)
     GROUP BY ALL
 ),
 aged AS (SELECT *, age_on(dob, period_end) AS age FROM children)
