@@ -150,6 +150,16 @@ def sign_in(tab, base: str, role: str) -> None:
     assert "/sign-in" not in tab.url, f"{role} could not sign in"
 
 
+def watch_console(tab) -> list[str]:
+    """Every console error or warning and page error of a tab, as they happen: a test that
+    ends with any fails."""
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
+           if m.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
+
+
 @pytest.fixture
 def role():
     """Who the tab signs in as; a test overrides it with @pytest.mark.parametrize("role")."""
@@ -162,10 +172,7 @@ def page(browser, request, live_server, role):
                                   accept_downloads=True)
     tab = context.new_page()
     sign_in(tab, live_server, role)
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-           if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    problems = watch_console(tab)
     tab.console_problems = problems
     yield tab
     if getattr(request.node, "failed_call", False):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from dashboard import board
 from etl.indicators.catalogue import BY_ID
-from tests.live import MANAGER_AREA, area_teams, check_accessibility, sign_in
+from tests.live import MANAGER_AREA, area_teams, check_accessibility, sign_in, watch_console
 
 MEASURE = "placement_stability_short"
 HEADLINE_TITLES = sorted(BY_ID[i].title for ids in board.headline_homes().values() for i in ids)
@@ -136,6 +136,7 @@ def test_commentary_written_by_an_analyst_appears_for_a_member(page, live_server
     expect(page.locator("#commentary-status")).to_contain_text("Saved")
 
     member = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    problems = watch_console(member)
     try:
         sign_in(member, live_server, "member")
         member.goto(live_server + "/scorecard")
@@ -146,5 +147,6 @@ def test_commentary_written_by_an_analyst_appears_for_a_member(page, live_server
         expect(member.locator("#commentary")).to_contain_text(said)
         expect(member.locator("#commentary-save")).to_have_count(0)  # members read only
         check_accessibility(member)
+        assert not problems, f"browser console: {problems}"
     finally:
         member.context.close()

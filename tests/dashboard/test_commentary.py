@@ -26,7 +26,7 @@ from dashboard.pages import commentary
 from dashboard.state import CommentaryError, StateError
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID
-from tests.live import PASSWORD, SECOND_LA, SECRET_KEY, USERS, free_port
+from tests.live import PASSWORD, SECOND_LA, SECRET_KEY, USERS, free_port, watch_console
 
 LA = "E06000015"  # the sample council
 MEASURE = "cla_at_period_end"
@@ -216,8 +216,9 @@ def test_the_state_module_stores_only_real_keys(data_dir, key, message):
 @pytest.fixture
 def sample(sample_warehouse, tmp_path, monkeypatch) -> Path:
     """A data folder of its own holding the sample's published warehouse (linked, never
-    written) and a copy of its state database (its users), so the commentary written here
-    never reaches the shared sample the live server serves."""
+    written) and a state database with its users, so the commentary written here never
+    reaches the shared sample the live server serves, nor what the browser tests wrote there
+    reaches this."""
     folder = tmp_path / "data"
     (folder / "warehouse").mkdir(mode=0o700, parents=True)
     name = (sample_warehouse / "warehouse" / "CURRENT").read_text().strip()
@@ -228,14 +229,14 @@ def sample(sample_warehouse, tmp_path, monkeypatch) -> Path:
     (folder / "warehouse" / "CURRENT").write_text(name)
     if (sample_warehouse / "la").is_dir():
         shutil.copytree(sample_warehouse / "la", folder / "la")
-    source = sqlite3.connect(f"file:{sample_warehouse / state.FILE_NAME}?mode=ro", uri=True)
-    target = sqlite3.connect(folder / state.FILE_NAME)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    # a state database of its own with the sample's users only: the browser tests write
+    # commentary and audit rows into the shared one
     monkeypatch.setenv("CPD_DATA_DIR", str(folder))
+    state.list_users()  # creates and migrates it
+    with closing(sqlite3.connect(folder / state.FILE_NAME)) as target, target:
+        target.execute("ATTACH DATABASE ? AS shared",
+                       [f"file:{sample_warehouse / state.FILE_NAME}?mode=ro"])
+        target.execute("INSERT INTO users SELECT * FROM shared.users")
     monkeypatch.setenv("CPD_SECRET_KEY", SECRET_KEY)
     return folder
 
@@ -564,29 +565,14 @@ def test_the_callback_takes_the_fields_and_the_address_only():
 # --- through the production app: HTTP requests, then real Chromium ----------------------------
 
 @pytest.fixture
-def wired(sample, monkeypatch):
-    """The production app with the indicator page's commentary section and the Save callback,
-    wired as app.py and pages/indicator.py are to wire them (added here only where they are
-    not wired yet, so this keeps testing the real wiring once it is there)."""
+def wired(sample):
+    """The production app, with the indicator page's commentary section and its Save
+    callback as app.py wires them."""
     from dashboard.app import create_app
-    from dashboard.pages import indicator
 
-    real_harden, real_layout = security.harden, indicator.layout
-
-    def harden(app, demo, known_path):
-        if "commentary-status.children" not in app.callback_map:
-            commentary.register(app)
-        real_harden(app, demo, known_path)
-
-    def layout(view, indicator_id):
-        content = real_layout(view, indicator_id)
-        if not any(getattr(c, "id", None) == "commentary" for c in walk(content)):
-            content = [*content, *commentary.section(view, indicator_id)]
-        return content
-
-    monkeypatch.setattr(security, "harden", harden)
-    monkeypatch.setattr(indicator, "layout", layout)
-    return create_app()
+    app = create_app()
+    assert "commentary-status.children" in app.callback_map
+    return app
 
 
 def signed_in(app, role: str):
@@ -676,10 +662,7 @@ def open_tab(browser, base: str, role: str, path: str):
     """A tab signed in as the user of that role, on `path` (where signing in leads)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-           if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    problems = watch_console(tab)
     tab.goto(f"{base}/sign-in?" + urllib.parse.urlencode({"next": path}))
     tab.fill("#name", USERS[role])
     tab.fill("#password", PASSWORD)

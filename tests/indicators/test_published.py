@@ -66,8 +66,9 @@ def synthetic(tmp_path_factory):
     old.close()
 
 
-def _answers(con, la_code: str) -> dict:
-    """Everything the engine answers for a council, keyed by what was asked."""
+def _answers(con, la_code: str, shares: bool = True) -> dict:
+    """Everything the engine answers for a council, keyed by what was asked (with `shares`,
+    every indicator's disproportionality by every breakdown too)."""
     config = config_for(la_code)
     out = {}
     for period_end in engine.loaded_periods(con, la_code):
@@ -78,7 +79,7 @@ def _answers(con, la_code: str) -> dict:
                 out["compute", period_end, breakdown, True] = engine.compute(
                     con, config, period_end, breakdown, True)
         out["linked", period_end] = engine.compute_linked(con, config, period_end)
-        for entry in CATALOGUE:
+        for entry in CATALOGUE if shares else ():
             for breakdown in engine.BREAKDOWNS:
                 for suppress in (False, True) if breakdown != "social_worker" else (False,):
                     out["shares", period_end, entry.id, breakdown, suppress] = \
@@ -103,7 +104,7 @@ def _first_difference(stored: dict, old: dict) -> str | None:
     return None
 
 
-def _same_both_ways(stored_con, old_con) -> int:
+def _same_both_ways(stored_con, old_con, shares: bool = True) -> int:
     las = engine.loaded_las(old_con)
     assert engine.loaded_las(stored_con) == las
     rows = 0
@@ -112,7 +113,8 @@ def _same_both_ways(stored_con, old_con) -> int:
             assert engine._stored(stored_con, la_code, period_end)
             assert not engine._stored(old_con, la_code, period_end)
         engine._CACHE.clear()
-        stored, old = _answers(stored_con, la_code), _answers(old_con, la_code)
+        stored, old = (_answers(stored_con, la_code, shares),
+                       _answers(old_con, la_code, shares))
         assert stored.keys() == old.keys()
         assert stored == old, _first_difference(stored, old)
         rows += sum(len(a["indicators"]) for k, a in old.items() if k[0] == "compute")
@@ -126,7 +128,9 @@ def _hidden_rows(con) -> int:
 def test_the_sample_is_answered_the_same_from_the_stored_figures(sample):
     stored, old = sample
     assert _hidden_rows(stored) > 100  # the member views do hide figures
-    assert _same_both_ways(stored, old) > 10_000
+    # the shares are compared on the synthetic council below, whose small groups give the
+    # protection the most to do; here, every figure of five periods
+    assert _same_both_ways(stored, old, shares=False) > 10_000
 
 
 def test_a_synthetic_council_and_its_neighbour_are_answered_the_same(synthetic):

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import re
 
-from tests.live import ARTIFACTS, PASSWORD, USERS, check_accessibility
+from tests.live import ARTIFACTS, PASSWORD, USERS, check_accessibility, watch_console
 
 
 def test_a_member_signs_in_finds_no_drill_down_and_signs_out(browser, live_server):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     tab = context.new_page()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-           if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    problems = watch_console(tab)
     try:
         tab.goto(live_server + "/")
         assert re.search(r"/sign-in\?next=%2F$", tab.url), tab.url
