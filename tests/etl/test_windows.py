@@ -126,11 +126,16 @@ def _quarter_q() -> ExtractBuilder:
     return b
 
 
-@pytest.fixture
-def stitched(data_dir, tmp_path):
-    for builder, period_end in [(_year_x(), X), (_year_y0(), Y0), (_year_y(), Y),
-                                (_quarter_q(), Q)]:
-        load(builder, tmp_path, period_end)
+@pytest.fixture(scope="module")
+def stitched(tmp_path_factory):
+    """Loaded once for the module's read-only checks."""
+    folder = tmp_path_factory.mktemp("stitched")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CPD_DATA_DIR", str(folder / "data"))
+        for builder, period_end in [(_year_x(), X), (_year_y0(), Y0), (_year_y(), Y),
+                                    (_quarter_q(), Q)]:
+            load(builder, folder, period_end)
+        yield
 
 
 def test_an_in_year_period_takes_earlier_events_in_its_window(stitched):
