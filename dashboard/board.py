@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.components import fmt, fmt_date
+from dashboard.components import change_words, fmt, fmt_date
 from dashboard.themes import PRINCIPLE_HEADLINES, OUTCOME_HEADLINES
 from etl.indicators.catalogue import BY_ID
 from etl.indicators.engine import same_point_last_year
@@ -60,15 +60,21 @@ def _gap(row: dict) -> float:
     return max(gap, 0.0) / max(row.get("tolerance") or 1.0, 0.1)
 
 
-def _worsened(row: dict) -> float:
-    """How much a figure worsened since the same point last year: points for percentages,
-    per cent of the earlier figure otherwise (0 when it did not worsen)."""
+def moved_by(row: dict) -> float:
+    """How far a figure moved since the same point last year: points for percentages, per
+    cent of the earlier figure otherwise (0 with no direction)."""
     d = row.get("direction")
-    if not d or d.get("trend") != "worsening":
+    if not d:
         return 0.0
     if row["unit"] == "%":
         return abs(d["change"])
     return abs(d["change"]) / max(abs(d["previous"]), 1) * 100
+
+
+def _worsened(row: dict) -> float:
+    """How much a figure worsened since the same point last year (0 when it did not)."""
+    d = row.get("direction")
+    return moved_by(row) if d and d.get("trend") == "worsening" else 0.0
 
 
 def exceptions(rows: dict[str, dict], ids: list[str], limit: int = 6) -> list[dict]:
@@ -101,10 +107,7 @@ def exception_words(row: dict) -> str:
         parts.append(f"close to missing its target of {fmt(row['target'], row['unit'])}")
     d = row.get("direction")
     if d and d.get("trend") == "worsening":
-        change = fmt(abs(d["change"]), "count" if row["unit"] == "count" else "score")
-        unit = " points" if row["unit"] == "%" else ""
         since = fmt_date(dt.date.fromisoformat(d["period_end"]))
         better = "higher" if row["polarity"] == "up" else "lower"
-        parts.append(f"worse than at {since} ({'up' if d['direction'] == 'up' else 'down'} "
-                     f"{change}{unit}; {better} is better)")
+        parts.append(f"worse than at {since} ({change_words(row)}; {better} is better)")
     return f"{entry.title} is {fmt(row['value'], row['unit'])}, " + ", and ".join(parts) + "."

@@ -58,13 +58,19 @@ def direction_text(row: dict) -> str:
     arrow = {"up": "▲", "down": "▼", "same": "■"}[d["direction"]]
     trend = {"improving": "improving", "worsening": "worsening", "no change": "no change",
              "context": "changed"}[d["trend"]]
-    change = fmt(abs(d["change"]), "count" if row["unit"] == "count" else "score")
-    unit = " points" if row["unit"] == "%" else ""
     since = fmt_date(dt.date.fromisoformat(d["period_end"]))
     if d["direction"] == "same":
         return f"{arrow} No change since {since}"
-    return f"{arrow} {trend.capitalize()}: {'up' if d['direction'] == 'up' else 'down'} " \
-           f"{change}{unit} since {since}"
+    return f"{arrow} {trend.capitalize()}: {change_words(row)} since {since}"
+
+
+def change_words(row: dict) -> str:
+    """The size of a figure's move since the same point last year: "up 1.2 points",
+    "down 3"."""
+    d = row["direction"]
+    size = fmt(abs(d["change"]), "count" if row["unit"] == "count" else "score")
+    return f"{'up' if d['direction'] == 'up' else 'down'} {size}" + \
+        (" points" if row["unit"] == "%" else "")
 
 
 def benchmark_cells(row: dict, analyst: bool = False) -> dict[str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import access, board
-from dashboard.components import benchmark_cells, fmt, fmt_date, link, rag_badge
+from dashboard.components import benchmark_cells, change_words, fmt, fmt_date, link, rag_badge
 from dashboard.pages import commentary
 from dashboard.themes import principle_title
 from dashboard.view import View
@@ -39,10 +39,8 @@ def change_text(row: dict) -> str:
     if d["direction"] == "same":
         return "■ No change"
     arrow = "▲" if d["direction"] == "up" else "▼"
-    size = fmt(abs(d["change"]), "count" if row["unit"] == "count" else "score")
     words = {"improving": "Improving", "worsening": "Worse", "context": "Changed"}[d["trend"]]
-    return f"{arrow} {words}: {'up' if d['direction'] == 'up' else 'down'} {size}" + \
-        (" points" if row["unit"] == "%" else "")
+    return f"{arrow} {words}: {change_words(row)}"
 
 
 def now_text(row: dict) -> str:

@@ -2,32 +2,29 @@
 trend and benchmark, and what changed most since the last period."""
 from __future__ import annotations
 
-import urllib.parse
-
 from dash import Input, Output, State, html, no_update
 
-from dashboard import access, figures
+from dashboard import access, board, figures
 from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, rag_badge,
                                   table)
 from dashboard.themes import (OUTCOME_TEXT, SLUG_OUTCOMES, outcome_indicators,
                               principle_indicators, principle_title)
+from dashboard.pages.indicator import drill_address
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID, PRINCIPLES
 
 
 def movers(rows: dict, ids: list[str], limit: int = 5) -> list[dict]:
-    """The indicators that moved most since the same point last year, biggest first. Percentages move
-    in points; counts and scores relative to where they were."""
+    """The indicators that moved most since the same point last year, biggest first
+    (board.moved_by: percentages in points, counts and scores relative to where they were)."""
     moved = []
     for i in ids:
         row = rows.get(i)
         d = row and row.get("direction")
         if not d or d["direction"] == "same":
             continue
-        size = abs(d["change"]) if row["unit"] == "%" else \
-            abs(d["change"]) / max(abs(d["previous"]), 1) * 100
-        moved.append((size, row))
+        moved.append((board.moved_by(row), row))
     return [row for _, row in sorted(moved, key=lambda m: -m[0])[:limit]]
 
 
@@ -121,27 +118,16 @@ def status_cell(row: dict | None, unit: str) -> str:
 
 
 def heatmap_address(user: access.User, search, click) -> str | None:
-    """The drill-down a heatmap cell leads to (team and measure checked against real ones
-    and the user's remit), or None."""
+    """The drill-down a heatmap cell leads to (the cell's team and measure checked as a chart
+    click on the measure's page is), or None. The heatmap is for those who see children."""
     try:
         point = click["points"][0]
         team, indicator_id = point["y"], point["x"]
     except (KeyError, IndexError, TypeError):
         return None
-    if not isinstance(team, str) or not isinstance(indicator_id, str) or \
-            indicator_id not in BY_ID or \
-            not isinstance(search, (str, type(None))) or not user.sees_child_level:
+    if not isinstance(indicator_id, str) or not user.sees_child_level:
         return None
-    try:
-        view = View.for_request(user, search)
-        if team not in access.known_values(view.la)["team"]:
-            return None
-        access.check_group(user, view.la, view.period, ("team", team))
-    except access.AccessDenied:
-        return None
-    query = {k: v for k, v in view.filters.items() if k in ("la", "period")}
-    return "/drill?" + urllib.parse.urlencode({**query, "team": team,
-                                               "indicator": indicator_id})
+    return drill_address(user, f"/indicator/{indicator_id}", search, "team", team)
 
 
 def register(app) -> None:
