@@ -10,17 +10,22 @@ export CPD_DATA_DIR ?= $(CURDIR)/data
 export GX_ANALYTICS_ENABLED := false
 HOST ?= 127.0.0.1
 PORT ?= 8050
-SYSTEM_PACKAGES := chromium chromium-driver poppler-utils
+# chromium prints the packs (and runs the browser tests); poppler-utils reads PDFs back in the
+# tests; the packs are set in DejaVu
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils fonts-dejavu-core
 
 .PHONY: run test setup system-packages browser-deps sample bench validate-903 clean
 
-# The demo: one demo user per role, a "demo" banner, this machine only (cpd serve --demo).
-run: setup sample
+# The demo: one demo user per role, a "demo" banner, this machine only (cpd serve --demo), and
+# the clock beside it building the packs on the sample's schedule.
+run: setup system-packages sample
 	@echo "Serving the demo dashboard on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/cpd serve --demo --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers, a test file each at a time (its module fixtures built once): the
+# browser journeys and the packs wait on Chromium much of the time.
 test: setup system-packages browser-deps .venv-903/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 setup: $(INSTALLED)
 
@@ -30,7 +35,8 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages for the browser and PDF tests; installed only when one is missing.
+# Debian packages for the packs and the browser and PDF tests; installed only when one is
+# missing.
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -53,6 +59,7 @@ bench: setup system-packages sample
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/indicators.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/packs.py
 
 # The DfE rules validator (csc-validator-be-903) pins old pandas, so it lives in its own
 # virtual environment and never in the project's.

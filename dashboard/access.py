@@ -10,8 +10,13 @@ user record) is enforced here too: figures and children of other teams are refus
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass
+import fcntl
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +30,7 @@ from etl.indicators.catalogue import BY_ID
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
 from etl.indicators.engine import disproportionality as engine_shares
 from etl.indicators.engine import loaded_las as _loaded_las
-from etl.warehouse.publish import current_path
+from etl.warehouse.publish import current_path, private_data_dir
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
 ROLES = state.ROLES
@@ -361,6 +366,28 @@ def data_quality(la: str) -> dict[str, list[dict]]:
     return {"loads": loads, "by_rule": by_rule}
 
 
+def loads_behind(la: str, period_end: dt.date) -> list[dict]:
+    """The loads an LA's figures at a period end can use (every load in force up to it, the
+    earlier extracts stitching in-year windows), oldest first, each with its files and their
+    checksums: a pack's provenance. Names and checksums only, safe for every role."""
+    con = connection()
+    if con is None:
+        return []
+    loads = _records(con, """
+        SELECT load_id, period_end, loaded_at, collection_year FROM load_log
+        WHERE la_code = ? AND status <> 'superseded' AND period_end <= ?
+        ORDER BY period_end, load_id""", [la, period_end])
+    files: dict[str, list[dict]] = {}
+    for row in _records(con, """
+            SELECT f.load_id, f.table_name AS "table", f.file, f.sha256, f.rows_read
+            FROM load_files f JOIN load_log l USING (load_id)
+            WHERE l.la_code = ? ORDER BY f.load_id, f.table_name""", [la]):
+        files.setdefault(row.pop("load_id"), []).append(row)
+    return [{**load, "period_end": load["period_end"].isoformat(),
+             "loaded_at": load["loaded_at"].isoformat(timespec="seconds"),
+             "files": files.get(load["load_id"], [])} for load in loads]
+
+
 COMPARE_ROLES = frozenset({"analyst", "admin"})
 
 
@@ -548,3 +575,303 @@ def save_commentary(user: User, la: str, indicator_id: str, period_end: dt.date,
         raise CommentaryNotSaved(str(err)) from None
     audit(user, action_name, {**asked, "revision": saved.revision}, 0, outcome="changed")
     return saved
+
+
+# --- board and Ofsted packs -------------------------------------------------------------------
+
+# Board packs show the figures as members see them (small numbers hidden): every role may
+# download them, for the councils it may see; managers, analysts and admins build them (the
+# board's officers prepare its pack). Ofsted packs show the figures unsuppressed: managers,
+# analysts and admins only, and a manager with a remit only those built for teams inside it.
+# Members are never told that Ofsted packs exist: a run they may not see is "no such pack" to
+# them, whatever id they send. Who may build and read each kind: build.BUILDERS, build.READERS.
+
+MAX_PACKS_BUILDING = 2  # builds at once across the server: each is a Chromium, ~1 CPU
+PACK_ERROR_ROLES = frozenset({"analyst", "admin"})  # read a failed build's own message
+PACK_FILE = re.compile(r"(?:board|ofsted)-pack_[A-Z][0-9]{8}_\d{4}-\d{2}-\d{2}_built-"
+                       r"\d{4}-\d{2}-\d{2}(?:_\d{1,4})?\.pdf")
+
+
+def _may_see_pack(user: User, run: state.PackRun, las: list[str]) -> bool:
+    """Whether `user` (who may see the councils `las`) may see and download the run."""
+    from dashboard.packs.build import READERS
+
+    if run.la_code not in las or user.role not in READERS.get(run.kind, ()):
+        return False
+    if run.kind == "ofsted" and user.teams is not None:
+        # a pack for the whole council, or for teams outside the remit, holds figures the
+        # manager may not see
+        return run.teams is not None and set(run.teams) <= user.teams
+    return True
+
+
+def _pack_as_seen(user: User, run: state.PackRun) -> state.PackRun:
+    """The run as this user reads it: a failed build's message (which may name files and
+    settings) for analysts and admins only."""
+    if run.error is None or user.role in PACK_ERROR_ROLES:
+        return run
+    return replace(run, error=None)
+
+
+def _pack_asked(kind: object, la: object, period_end: object) -> dict:
+    """What a pack request names, fit for the audit log (never the request's text)."""
+    asked = _commentary_asked(la, None, period_end)
+    asked.pop("indicator")
+    return {"kind": kind if kind in state.PACK_KINDS else "(not a kind of pack)", **asked}
+
+
+def pack_runs_for(user: User, la: str) -> list[state.PackRun]:
+    """The council's pack runs this user may see, newest first: queued, running, done and
+    failed. Refused (audited) for a council the user may not see."""
+    asked = _pack_asked("board", la, None)
+    las = user_las(user)
+    if asked["la"] not in las:
+        raise refuse(user, "packs listed", {"la": asked["la"]},
+                     "That council is not one you may see.")
+    return [_pack_as_seen(user, run) for run in state.pack_runs(asked["la"])
+            if _may_see_pack(user, run, las)]
+
+
+def _found_pack(user: User, run_id: object, action: str) -> state.PackRun:
+    """The run with this id if this user may see it; else NotFound (audited), the same for a
+    run that does not exist as for one they may not see, so no one learns which ids exist."""
+    whole = isinstance(run_id, int) and not isinstance(run_id, bool) and 0 < run_id < 2**62
+    run = state.pack_run(run_id) if whole else None
+    if run is None or not _may_see_pack(user, run, user_las(user)):
+        what = {"run": run.id, "kind": run.kind, "la": run.la_code} if run else \
+            {"run": "(not a pack)"}
+        audit(user, action, what, 0, outcome="refused")
+        raise NotFound("no such pack")
+    return run
+
+
+def pack_run_for(user: User, run_id: int) -> state.PackRun:
+    """One run, for the progress line of the page that asked for it."""
+    return _pack_as_seen(user, _found_pack(user, run_id, "pack progress"))
+
+
+@contextlib.contextmanager
+def _one_pack_request_at_a_time():
+    """Counting the builds and queueing one is done under a lock on the data folder, so two
+    web workers asking at once cannot both take the last place."""
+    fd = os.open(private_data_dir() / ".pack-requests.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    with open(fd, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _building(run: state.PackRun, now: dt.datetime) -> bool:
+    """Whether a run holds one of the places: queued or running, and heard of lately (a run
+    whose builder died is marked failed by the state database when the next run starts)."""
+    return run.active and now - (run.started_at or run.requested_at) < state.PACK_STALE
+
+
+def request_pack(user: User, kind: str, la: str, period_end: dt.date) -> state.PackRun:
+    """Ask for a pack of a council and period end to be built from the dashboard, as `user`:
+    the run queued and its worker started (the web request does no more), or the run already
+    building the same pack. Refused (audited) for a role that may not build the kind, a
+    council the user may not see, a period end not loaded, or when MAX_PACKS_BUILDING packs
+    are being built already. An Ofsted pack is built for a manager's remit, else for the
+    whole council."""
+    from dashboard.packs import build, worker
+
+    action = "pack requested"
+    asked = _pack_asked(kind, la, period_end)
+    if asked["kind"] != kind or user.role not in build.BUILDERS[kind]:
+        raise refuse(user, action, asked, "That is not a pack you can build.")
+    if asked["la"] not in user_las(user):
+        raise refuse(user, action, asked, "That council is not one you may see.")
+    period = _period_end(period_end)
+    if period is None or period not in periods(asked["la"]):
+        raise refuse(user, action, asked, "No data is loaded for that period end.")
+    teams = user.teams if kind == "ofsted" else None
+    if teams is not None and not teams:
+        raise refuse(user, action, asked, "Your remit has no teams, so there is no Ofsted "
+                     "pack to build for it.")
+    scope = None if teams is None else tuple(sorted(teams))
+    with _one_pack_request_at_a_time():
+        now = dt.datetime.now(dt.timezone.utc)
+        building = [r for r in state.pack_runs(limit=1000) if _building(r, now)]
+        same = [r for r in building if (r.kind, r.la_code, r.period_end, r.teams) ==
+                (kind, asked["la"], period, scope)]
+        if not same and len(building) >= MAX_PACKS_BUILDING:
+            raise refuse(user, action, {**asked, "reason": "busy"},
+                         f"{len(building)} packs are being built already, the most this "
+                         "server builds at once. Try again in a minute or two.")
+        run, created = state.start_pack_run(kind, asked["la"], period, teams, "dashboard",
+                                            user.name)
+    if created:
+        try:
+            worker.start(run.id)
+        except OSError as err:
+            run = state.fail_pack_run(run.id, f"The build could not be started ({err}).")
+    audit(user, action, {**asked, "run": run.id}, 0,
+          outcome="changed" if created else "shown")
+    return _pack_as_seen(user, run)
+
+
+def pack_file(user: User, run_id: int) -> tuple[Path, str]:
+    """A built pack's PDF, as (path, file name), for a user who may see the run. The path is
+    the run's own file name, checked, in the archive folder: never anything from the request.
+    A file changed since it was built is not served. Every download and refusal is audited."""
+    from dashboard.packs.build import archive_dir
+
+    action = "pack downloaded"
+    run = _found_pack(user, run_id, action)
+    what = {"run": run.id, "kind": run.kind, "la": run.la_code,
+            "period_end": run.period_end.isoformat()}
+    archive = archive_dir().resolve()
+    path = (archive / run.file).resolve() if run.status == "done" and isinstance(
+        run.file, str) and PACK_FILE.fullmatch(run.file) else None
+    if path is None or path.parent != archive or not path.is_file() or \
+            hashlib.sha256(path.read_bytes()).hexdigest() != run.sha256:
+        audit(user, action, {**what, "reason": "no file"}, 0, outcome="refused")
+        raise NotFound("no such pack")
+    audit(user, action, what, 0, outcome="exported")
+    return path, run.file
+
+
+# --- Annex A child lists (managers only) --------------------------------------------------------
+# Ofsted's ILACS Annex A asks for child-level lists within hours of an inspection being
+# announced: here the list of children in care at a period end and the list of care leavers
+# (the OC3 cohort). Only managers may have them (the issue: "manager-only"), a manager with a
+# remit only the children of their teams. Full postcodes never leave this layer: the placement
+# postcode is cut to its district here, and the home postcode is used only for the distance.
+
+ANNEX_A_ROLES = frozenset({"manager"})
+ANNEX_A_ACTION = "Annex A lists"
+# A full UK postcode once spaces are taken out; its last three characters (the inward code)
+# are dropped to leave the district. Anything else is not shown at all.
+_POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+
+_ANNEX_A_CHILDREN_IN_CARE = """
+    WITH placements AS (
+        SELECT p.la_code, p.period_end, p.child, count(*) AS placements
+        FROM int_placements p JOIN int_periods w USING (la_code, period_end)
+        WHERE p.la_code = $la AND p.period_end = $period AND p.start_date <= p.period_end
+          AND (p.end_date IS NULL OR p.end_date > w.window_start)
+        GROUP BY ALL),
+    missing AS (
+        SELECT m.la_code, m.period_end, m.child,
+               count(*) FILTER (WHERE m.missing = 'M') AS missing,
+               count(*) FILTER (WHERE m.missing = 'A') AS away
+        FROM int_missing m JOIN int_periods w USING (la_code, period_end)
+        WHERE m.la_code = $la AND m.period_end = $period
+          AND m.mis_start BETWEEN w.window_start AND m.period_end
+        GROUP BY ALL),
+    reviews AS (
+        SELECT la_code, period_end, child, max(review) AS latest_review
+        FROM int_reviews
+        WHERE la_code = $la AND period_end = $period AND review <= period_end
+        GROUP BY ALL),
+    education AS (
+        SELECT la_code, period_end, child, max(pep_review_date) AS latest_pep_review
+        FROM stg_education WHERE la_code = $la AND period_end = $period
+        GROUP BY ALL),
+    children AS (
+        SELECT *, upper(replace(pl_post, ' ', '')) AS placed_at,
+               upper(replace(home_post, ' ', '')) AS home
+        FROM int_cla_at_period_end WHERE la_code = $la AND period_end = $period)
+    SELECT c.child, a.sex, c.dob, a.age_at_period_end, c.ethnic, a.is_uasc, c.ls, c.cin,
+           c.period_of_care_start, c.period_of_care_start_unknown, c.place, c.place_provider,
+           c.placement_start, c.placement_start_unknown,
+           CASE WHEN regexp_full_match(c.placed_at, $postcode)
+                THEN left(c.placed_at, length(c.placed_at) - 3) END AS placement_district,
+           CASE WHEN pl.pcd_abbr IS NOT NULL THEN pl.upper_tier_la <> c.la_code END
+               AS placed_outside,
+           round(sqrt(power(h.easting - pl.easting, 2) + power(h.northing - pl.northing, 2))
+                 / 1609.344, 1) AS miles_from_home,
+           coalesce(n.placements, 0) AS placements_12m,
+           coalesce(m.missing, 0) AS missing_12m, coalesce(m.away, 0) AS away_12m,
+           r.latest_review, e.latest_pep_review, a.social_worker, a.team, a.service_area
+    FROM children c
+    JOIN int_child_attributes a USING (la_code, period_end, child)
+    LEFT JOIN ref_postcodes pl ON pl.pcd_abbr = c.placed_at
+    LEFT JOIN ref_postcodes h ON h.pcd_abbr = c.home
+    LEFT JOIN placements n USING (la_code, period_end, child)
+    LEFT JOIN missing m USING (la_code, period_end, child)
+    LEFT JOIN reviews r USING (la_code, period_end, child)
+    LEFT JOIN education e USING (la_code, period_end, child)
+    WHERE {remit}
+    ORDER BY c.child"""
+
+_ANNEX_A_CARE_LEAVERS = """
+    WITH header AS (
+        SELECT la_code, period_end, child, any_value(ethnic) AS ethnic
+        FROM int_header WHERE la_code = $la AND period_end = $period
+        GROUP BY ALL)
+    SELECT o.child, coalesce(a.sex, 'Not known') AS sex, o.dob, o.age_at_period_end,
+           o.age_band, h.ethnic, o.in_touch, o.activ, o.accom,
+           coalesce(a.social_worker, 'No social worker') AS social_worker,
+           coalesce(a.team, 'Unallocated team') AS team,
+           coalesce(a.service_area, 'Unallocated service area') AS service_area
+    FROM int_cohort_oc3 o
+    LEFT JOIN int_child_attributes a USING (la_code, period_end, child)
+    LEFT JOIN header h USING (la_code, period_end, child)
+    WHERE o.la_code = $la AND o.period_end = $period
+      AND {remit}
+    ORDER BY o.child"""
+
+# Counts that need an input table the period's extract lacked are not known, never zero.
+_ANNEX_A_NEEDS = {"missing_12m": "Missing", "away_12m": "Missing",
+                  "latest_review": "Reviews", "latest_pep_review": "Education"}
+
+
+def _frame(con, sql: str, params: dict) -> pd.DataFrame:
+    """A query's rows as plain Python values (dates as datetime.date, gaps as None), with its
+    columns even when there are no rows."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
+
+
+def annex_a_lists(user: User, la: str, period_end: dt.date) -> dict[str, pd.DataFrame]:
+    """The children looked after at a period end and the care leavers of its OC3 cohort, one
+    row per child sorted by id, as codes and values (dashboard.packs.annex_a words them):
+    {"children_in_care": frame, "care_leavers": frame}. Managers only; a manager with a remit
+    gets the children of their teams only. Refusals and the export are audited, with the
+    council, the period end and the number of rows: never a child's identifier."""
+    checked = _commentary_asked(la, None, period_end)
+    asked = {"la": checked["la"], "period_end": checked["period"]}
+    if user.role not in ANNEX_A_ROLES:
+        raise refuse(user, ANNEX_A_ACTION, asked, "The Annex A lists are for managers only.")
+    period = _check_commentary_place(user, ANNEX_A_ACTION, la, None, period_end, asked)
+    params: dict = {"la": asked["la"], "period": period}
+    remit = "true"
+    if user.has_remit:
+        names = {f"team{i}": team for i, team in enumerate(sorted(user.teams))}
+        remit = f"a.team IN ({', '.join('$' + n for n in names) or 'NULL'})"
+        params.update(names)
+    con = connection()
+    children = _frame(con, _ANNEX_A_CHILDREN_IN_CARE.format(remit=remit),
+                      {**params, "postcode": _POSTCODE})
+    leavers = _frame(con, _ANNEX_A_CARE_LEAVERS.format(
+        remit=remit.replace("a.team", "coalesce(a.team, 'Unallocated team')")), params)
+    from etl.indicators.engine import sources_loaded
+
+    loaded = sources_loaded(con, asked["la"], period)
+    for column, table in _ANNEX_A_NEEDS.items():
+        if table not in loaded:
+            children[column] = None
+    audit(user, ANNEX_A_ACTION, asked, len(children) + len(leavers), outcome="exported")
+    return {"children_in_care": children, "care_leavers": leavers}
+
+
+def annex_a_source(la: str, period_end: dt.date) -> dict:
+    """Where the Annex A lists of a period come from (names and dates only, no child data):
+    the warehouse file, the period's load, the input tables its extract held, and the dates
+    from which the last 12 months' events are covered."""
+    from etl.indicators.engine import sources_loaded, windows
+
+    con = connection()
+    load = con.execute(
+        "SELECT load_id, loaded_at FROM load_log WHERE la_code = ? AND period_end = ? "
+        "AND status = 'active' ORDER BY loaded_at DESC LIMIT 1", [la, period_end]).fetchone()
+    window = windows(con, la).get(period_end)
+    path = current_path()
+    return {"warehouse": path.name if path else None,
+            "load_id": load[0] if load else None, "loaded_at": load[1] if load else None,
+            "tables": sorted(sources_loaded(con, la, period_end)),
+            "window_start": window.start if window else None,
+            "events_from": window.events_from if window else None,
+            "window_complete": window.complete if window else None}

@@ -8,19 +8,21 @@ opens the warehouse at import: pages read it per request, in the worker.
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import urllib.parse
 
 from dash import Dash, Input, Output, State, dcc, html
-from flask import Response, abort, has_request_context, send_file
+from flask import Response, abort, has_request_context, request, send_file
 
 from dashboard import access, auth, figures, security
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
-from dashboard.pages import (audit_log, commentary, compare, drill, indicator, overview, quality,
-                             scorecard, theme)
+from dashboard.packs import annex_a
+from dashboard.pages import (audit_log, commentary, compare, drill, indicator, overview, packs,
+                             quality, scorecard, theme)
 from dashboard.view import View
 from etl.warehouse.publish import WarehouseError, private_data_dir
 
@@ -36,9 +38,10 @@ NAV = [("/", "Board overview"), ("/scorecard", "Scorecard"), ("/drill", "Drill-d
        ("/data-quality", "Data quality")]
 COMPARE_NAV = ("/compare", "Compare councils")
 AUDIT_NAV = ("/audit", "Audit log")
+PACKS_NAV = ("/packs", "Packs")
 # the paths there are pages at; anything else is "page not found" before any data is read
 PAGES = re.compile(r"^/(?:|principle/[1-7]|outcome/[a-z-]{1,40}|indicator/[a-z0-9_]{1,60}|"
-                   r"scorecard|drill|data-quality|compare|audit)/?$")
+                   r"scorecard|drill|data-quality|compare|audit|packs)/?$")
 
 
 class CPDDash(Dash):
@@ -58,6 +61,7 @@ def nav_items(view: View) -> list[tuple[str, str]]:
     for analysts when there are two or more to compare; the audit log for analysts (the data
     layer refuses everyone else whatever they ask)."""
     items = [item for item in NAV if item[0] != "/drill" or view.user.sees_child_level]
+    items.append(PACKS_NAV)
     if view.user.role in access.COMPARE_ROLES and len(view.las) > 1:
         items.append(COMPARE_NAV)
     if view.user.role in access.AUDIT_ROLES:
@@ -87,6 +91,8 @@ def route(pathname: str, view: View) -> list:
         return compare.layout(view)
     if parts == ["audit"]:
         return audit_log.layout(view)
+    if parts == ["packs"]:
+        return packs.layout(view)
     return [html.H1("Page not found"), html.P("There is no page at this address.")]
 
 
@@ -120,12 +126,14 @@ def filter_bar(view: View, pathname: str) -> html.Div:
     area_items = [choice("All", view.area is None, area=None, team=None)] + [
         choice(a, a == view.area, area=a, team=None) for a in areas]
     filters = [group("Period end", period_items), group("Service area", area_items)]
+    if pathname.rstrip("/") == "/packs":  # a pack is for a council and period end, no team
+        filters = filters[:1]
     if len(view.las) > 1:
         la_items = [choice(access.config(code).name, code == view.la,
                            la=None if code == view.default_la else code, period=None,
                            area=None, team=None) for code in view.las]
         filters.insert(0, group("Council", la_items))
-    if view.user.has_remit:
+    if view.user.has_remit and pathname.rstrip("/") != "/packs":
         mine = sorted(t for t in teams["team"].unique() if view.user.may_see_team(t))
         filters.append(group("Your teams", [choice("All", view.team is None, team=None)] + [
             choice(t, t == view.team, area=None, team=t) for t in mine]))
@@ -226,6 +234,54 @@ def no_report(anything: str) -> Response:
     return serve_report(anything, "")
 
 
+def serve_pack(run_id: int) -> Response:
+    """A built pack's PDF, for whoever may see the run: the data layer checks the role, the
+    council and a manager's remit, finds the file in the archive by the run's own record,
+    and audits every download and refusal. A pack the user may not see is "no such pack"."""
+    try:
+        path, name = access.pack_file(current_user(), run_id)
+    except access.NotFound:
+        return auth.refusal("There is no such pack.", 404)
+    except access.AccessDenied:
+        return auth.refusal("That pack is not one you may download.", 403)
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=name, max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def no_pack(anything: str) -> Response:
+    """Any other path under /reports/packs/: refused (and audited) like an unknown run."""
+    return serve_pack(0)
+
+
+def serve_annex_a() -> Response:
+    """The Annex A child lists workbook for a council and period end (`?la=&period=`, checked
+    against what is loaded and the user's councils by View, never used as sent). Managers
+    only: the workbook's module refuses anyone else and audits every answer."""
+    user = current_user()
+    try:
+        view = View.for_request(user, request.query_string.decode("latin-1"))
+        if view.period is None or view.params.get("period", view.period.isoformat()) != \
+                view.period.isoformat():  # a period end loaded, but not for this council
+            access.audit(user, access.ANNEX_A_ACTION, {"la": view.la, "reason": "period"}, 0,
+                         "refused")
+            return auth.refusal("No data is loaded for that period end.", 404)
+        workbook = annex_a.workbook(user, view.la, view.period)
+    except access.AccessDenied as denied:
+        if not denied.audited:
+            access.audit(user, access.ANNEX_A_ACTION, {}, 0, "refused")
+        return auth.refusal(str(denied), 403)
+    response = send_file(io.BytesIO(workbook), mimetype=XLSX, as_attachment=True,
+                         download_name=f"annex-a_{view.la}_{view.period.isoformat()}.xlsx",
+                         max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def create_app(demo: bool = False) -> Dash:
     """The app, signed-in throughout. In production (`demo=False`) it refuses to start
     without a secret key and a way to sign in (auth.StartupRefused)."""
@@ -240,6 +296,9 @@ def create_app(demo: bool = False) -> Dash:
                            html.Div(id="page")])
     auth.init_auth(app.server, demo)
     app.server.add_url_rule("/reports/<load_id>/<name>", "rejects_report", serve_report)
+    app.server.add_url_rule("/reports/packs/<int:run_id>.pdf", "pack", serve_pack)
+    app.server.add_url_rule("/reports/packs/<path:anything>", "no_pack", no_pack)
+    app.server.add_url_rule("/reports/annex-a.xlsx", "annex_a", serve_annex_a)
     # anything else under /reports/ is no report (not the app's page, which Dash would serve)
     app.server.add_url_rule("/reports/<path:anything>", "no_report", no_report)
 
@@ -279,6 +338,7 @@ def create_app(demo: bool = False) -> Dash:
     indicator.register(app)
     theme.register(app)
     commentary.register(app)
+    packs.register(app)
     security.harden(app, demo, known_path)
     # Dash registers its script bundles in a before-request hook that sets its "done" flag
     # before the work (plotly/dash#3971). Under threaded gunicorn the browser's first burst of

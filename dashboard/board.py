@@ -111,3 +111,31 @@ def exception_words(row: dict) -> str:
         better = "higher" if row["polarity"] == "up" else "lower"
         parts.append(f"worse than at {since} ({change_words(row)}; {better} is better)")
     return f"{entry.title} is {fmt(row['value'], row['unit'])}, " + ", and ".join(parts) + "."
+
+
+# --- the scorecard's cells, as text (the page and the board pack lay them out) ----------------
+
+def change_text(row: dict) -> str:
+    """The move since the same point last year in a few words, or "not compared" (the
+    measure's own page says why)."""
+    d = row.get("direction")
+    if not d:
+        return "Not compared"
+    if d["direction"] == "same":
+        return "■ No change"
+    arrow = "▲" if d["direction"] == "up" else "▼"
+    words = {"improving": "Improving", "worsening": "Worse", "context": "Changed"}[d["trend"]]
+    return f"{arrow} {words}: {change_words(row)}"
+
+
+def now_text(row: dict) -> str:
+    """This period's figure, marked where only part of the last 12 months is loaded."""
+    value = fmt(row["value"], row["unit"])
+    return value if row.get("window_complete", True) else f"{value} (part year)"
+
+
+def cell_text(row: dict | None) -> str:
+    """A figure at an earlier period end, or "not loaded"."""
+    if row is None:
+        return "not loaded"
+    return fmt(row["value"], row["unit"])

@@ -38,15 +38,27 @@ def fmt_date(day: dt.date) -> str:
     return f"{day:%-d %b %Y}"
 
 
+def status_label(row: dict) -> str:
+    """The status in words: "Off target", "Near target", "On target", or why there is none."""
+    if row.get("rag") is None:
+        return row.get("rag_label") or (
+            "Context" if row["polarity"] == "context" else
+            "No data" if row.get("value") is None else "No target")
+    return row["rag_label"]
+
+
+def status_text(row: dict) -> str:
+    """The status with its symbol, for print and plain text: "✕ Off target"."""
+    status = row.get("rag")
+    return status_label(row) if status is None else f"{RAG_ICON[status]} {status_label(row)}"
+
+
 def rag_badge(row: dict) -> html.Span:
     status = row.get("rag")
     if status is None:
-        label = row.get("rag_label") or (
-            "Context" if row["polarity"] == "context" else
-            "No data" if row.get("value") is None else "No target")
-        return html.Span(label, className="rag rag-none")
+        return html.Span(status_label(row), className="rag rag-none")
     return html.Span([html.Span(RAG_ICON[status], className="rag-icon", **{"aria-hidden": "true"}),
-                      f" {row['rag_label']}"], className=f"rag rag-{status}")
+                      f" {status_label(row)}"], className=f"rag rag-{status}")
 
 
 def direction_text(row: dict) -> str:

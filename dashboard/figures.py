@@ -146,6 +146,12 @@ def as_date(value) -> dt.date:
 
 # --- trend --------------------------------------------------------------------------------
 
+def comparable_england(unit: str, england: float | None) -> float | None:
+    """England's figure as a line beside the council's, where the two compare: a share, a
+    rate or a score does; England's count of children (tens of thousands) does not."""
+    return None if unit == "count" else england
+
+
 def trend_figure(points: list[dict], unit: str, title: str, target: float | None = None,
                  england: float | None = None) -> go.Figure:
     """The indicator over the loaded periods, by date (quarterly points sit closer than
@@ -153,6 +159,7 @@ def trend_figure(points: list[dict], unit: str, title: str, target: float | None
     figure is not shown has a gap in the line and a "c" or "–" at the foot of its date, with
     the reason on hover."""
     points = sorted(points, key=lambda p: as_date(p["period_end"]))
+    england = comparable_england(unit, england)
     days = [as_date(p["period_end"]) for p in points]
     shown = [p["value"] for p in points if is_figure(p["value"])]
     top = max(shown + [target or 0, england or 0]) * 1.15 or 1
@@ -193,6 +200,7 @@ def trend_figure(points: list[dict], unit: str, title: str, target: float | None
 def trend_alt(points: list[dict], unit: str, title: str, target: float | None = None,
               england: float | None = None) -> str:
     """The trend chart in words: every period's figure, the target and England."""
+    england = comparable_england(unit, england)
     listed = [f"{fmt_date(as_date(p['period_end']))}: {shown_or_why(p['value'], unit)}"
               for p in sorted(points, key=lambda p: as_date(p["period_end"]))]
     return (f"Line chart: {title}. This council: "

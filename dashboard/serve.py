@@ -4,10 +4,16 @@ The demo is a mode of the command, never of the environment: it binds to this ma
 (and the app refuses any other address besides), makes one demo user per role, and shows a
 "demo" banner on every page. Without `--demo` the app needs a secret key and a way to sign in,
 and says so in plain words instead of starting.
+
+The demo also runs `cpd clock` beside the server, so packs are built on the schedule;
+production runs the clock as a process of its own (the Procfile's clock line).
 """
 from __future__ import annotations
 
 import ipaddress
+import os
+import subprocess
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -75,5 +81,34 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             create_app(demo=False)  # the same checks each worker makes, said once, plainly
         except auth.StartupRefused as refused:
             raise ServeError(str(refused)) from None
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": 2,
-               "accesslog": None, "limit_request_line": 4094}, demo).run()
+    server = _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": 2,
+                        "accesslog": None, "limit_request_line": 4094}, demo)
+    if not demo:  # production runs the clock as its own process (the Procfile's clock line)
+        server.run()
+        return
+    clock = start_clock()
+    owner = os.getpid()
+    try:
+        server.run()
+    finally:
+        # gunicorn's workers are forks of this process and leave through here too: only the
+        # process that started the clock stops it
+        if os.getpid() == owner:
+            stop_clock(clock)
+
+
+def start_clock() -> subprocess.Popen:
+    """`cpd clock` beside the demo server, so `make run` builds packs on the schedule too."""
+    return subprocess.Popen([sys.executable, "-m", "etl.cli", "clock"])
+
+
+def stop_clock(clock: subprocess.Popen, grace: float = 10) -> None:
+    """Stop the clock as SIGTERM asks (a build under way finishes), killing it if it will
+    not. Ctrl+C has usually stopped it already: it is in the terminal's process group."""
+    if clock.poll() is None:
+        clock.terminate()
+    try:
+        clock.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        clock.kill()
+        clock.wait()

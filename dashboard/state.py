@@ -1,5 +1,5 @@
-"""The small SQLite state database beside the warehouse: users, the audit log and commentary
-on measures (pack runs come later, as a new schema version).
+"""The small SQLite state database beside the warehouse: users, the audit log, commentary on
+measures and the runs of the board and Ofsted packs.
 
 One file, `<data dir>/state.sqlite`, 0600 in the private data folder, in WAL mode so readers
 never wait for a writer. This module is its only owner: nothing else opens the file. The
@@ -19,6 +19,10 @@ child's identifier: callers pass validated filters and counts, never children.
 Commentary on a measure for a period is kept the same way: never changed or deleted in place
 (triggers refuse it), each save a new revision naming who wrote it, in which role, and when,
 so an inspector can follow who said what; the current entry is the newest revision.
+
+Each pack run (scheduled, from the dashboard or the command line) is a row that moves from
+queued to running to done or failed. A partial unique index lets only one run of the same
+pack (kind, council, period end, scope) be queued or running at once, whichever process asks.
 """
 from __future__ import annotations
 
@@ -148,6 +152,36 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """CREATE TRIGGER commentary_no_delete BEFORE DELETE ON commentary
            BEGIN SELECT RAISE(ABORT, 'commentary is kept as written: save a new revision');
            END""",
+    ),
+    4: (
+        # Board and Ofsted pack runs. `scope` is the teams the pack's figures cover: '' for
+        # the whole council, else a JSON list (an Ofsted pack built for a manager's remit).
+        """CREATE TABLE pack_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('board', 'ofsted')),
+            la_code TEXT NOT NULL CHECK (length(la_code) = 9),
+            period_end TEXT NOT NULL
+                CHECK (period_end GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            scope TEXT NOT NULL,
+            trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'dashboard', 'command line')),
+            job TEXT NOT NULL DEFAULT '',
+            requested_by TEXT NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+            status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+            stage TEXT NOT NULL DEFAULT '',
+            requested_at TEXT NOT NULL,
+            started_at TEXT,
+            heartbeat_at TEXT,
+            finished_at TEXT,
+            file TEXT,
+            sha256 TEXT,
+            bytes INTEGER,
+            pages INTEGER,
+            provenance TEXT,
+            error TEXT)""",
+        """CREATE UNIQUE INDEX pack_runs_one_at_a_time ON pack_runs
+           (kind, la_code, period_end, scope) WHERE status IN ('queued', 'running')""",
+        "CREATE INDEX pack_runs_by_period ON pack_runs (la_code, period_end, kind, id)",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -1016,3 +1050,154 @@ def commentary_history(la_code: str, indicator_id: str,
             f"SELECT {_COMMENTARY_COLUMNS} FROM commentary WHERE la_code = ? AND "
             "indicator_id = ? AND period_end = ? ORDER BY revision", key).fetchall()
     return [_commentary(row) for row in rows]
+
+
+# --- board and Ofsted pack runs ----------------------------------------------------------------
+
+PACK_KINDS = ("board", "ofsted")
+PACK_TRIGGERS = ("schedule", "dashboard", "command line")
+# A run whose builder has not been heard of for this long died without saying so (the
+# process was killed): it no longer holds its pack's place.
+PACK_STALE = dt.timedelta(minutes=10)
+MAX_PACK_ERROR = 2000
+
+
+@dataclass(frozen=True)
+class PackRun:
+    id: int
+    kind: str
+    la_code: str
+    period_end: dt.date
+    teams: tuple[str, ...] | None     # the teams its figures cover; None = the whole council
+    trigger: str
+    job: str
+    requested_by: str
+    attempt: int
+    status: str                       # queued, running, done or failed
+    stage: str                        # what it is doing now, in words
+    requested_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    file: str | None                  # the file's name in the archive folder
+    sha256: str | None
+    bytes: int | None
+    pages: int | None
+    provenance: dict | None
+    error: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")
+
+
+_PACK_COLUMNS = ("id, kind, la_code, period_end, scope, trigger, job, requested_by, attempt, "
+                 "status, stage, requested_at, started_at, finished_at, file, sha256, bytes, "
+                 "pages, provenance, error")
+
+
+def _pack_run(row: tuple) -> PackRun:
+    (id_, kind, la, period, scope, trigger, job, by, attempt, status, stage, requested,
+     started, finished, file, sha, size, pages, provenance, error) = row
+    return PackRun(id_, kind, la, dt.date.fromisoformat(period),
+                   tuple(json.loads(scope)) if scope else None, trigger, job, by, attempt,
+                   status, stage, _parse_time(requested), _parse_time(started),
+                   _parse_time(finished), file, sha, size, pages,
+                   json.loads(provenance) if provenance else None, error)
+
+
+def _pack_scope(teams: Iterable[str] | None) -> str:
+    return "" if teams is None else json.dumps(sorted(set(teams)))
+
+
+def _expire_stale_runs(con: sqlite3.Connection) -> None:
+    """Mark failed the runs whose builder stopped being heard of (killed, or the machine
+    restarted), so their pack can be built again."""
+    cutoff = _iso(_now() - PACK_STALE)
+    con.execute("UPDATE pack_runs SET status = 'failed', finished_at = ?, error = "
+                "'The build stopped without finishing (its process ended).' "
+                "WHERE status IN ('queued', 'running') AND coalesce(heartbeat_at, "
+                "requested_at) < ?", [_iso(_now()), cutoff])
+
+
+def start_pack_run(kind: str, la_code: str, period_end: dt.date, teams: Iterable[str] | None,
+                   trigger: str, requested_by: str, job: str = "", attempt: int = 1
+                   ) -> tuple[PackRun, bool]:
+    """Queue a pack run: (the run, True), or (the run already queued or running for the same
+    pack, False), so the same pack is never built twice at once."""
+    if kind not in PACK_KINDS:
+        raise StateError(f"{_shown(kind)} is not a kind of pack ({', '.join(PACK_KINDS)}).")
+    if trigger not in PACK_TRIGGERS:
+        raise StateError(f"{_shown(trigger)} is not a way a pack is asked for.")
+    la, _, period = _commentary_key(la_code, "pack", period_end)
+    scope = _pack_scope(teams)
+    with _db() as con, _writing(con):
+        _expire_stale_runs(con)
+        found = con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE kind = ? AND "
+                            "la_code = ? AND period_end = ? AND scope = ? AND status IN "
+                            "('queued', 'running')", [kind, la, period, scope]).fetchone()
+        if found:
+            return _pack_run(found), False
+        now = _iso(_now())
+        cursor = con.execute(
+            "INSERT INTO pack_runs (kind, la_code, period_end, scope, trigger, job, "
+            "requested_by, attempt, status, stage, requested_at, heartbeat_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 'Waiting to start', ?, ?)",
+            [kind, la, period, scope, trigger, str(job)[:100],
+             str(requested_by)[:_AUDIT_LENGTHS["user"]], int(attempt), now, now])
+        row = con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE id = ?",
+                          [cursor.lastrowid]).fetchone()
+    return _pack_run(row), True
+
+
+def pack_run_stage(run_id: int, stage: str) -> None:
+    """Say what a run is doing now (and that its builder is alive); the first stage starts it."""
+    now = _iso(_now())
+    with _db() as con, _writing(con):
+        con.execute("UPDATE pack_runs SET status = 'running', stage = ?, heartbeat_at = ?, "
+                    "started_at = coalesce(started_at, ?) WHERE id = ? AND status IN "
+                    "('queued', 'running')", [str(stage)[:200], now, now, int(run_id)])
+
+
+def finish_pack_run(run_id: int, file: str, sha256: str, size: int, pages: int,
+                    provenance: Mapping) -> PackRun:
+    with _db() as con, _writing(con):
+        con.execute("UPDATE pack_runs SET status = 'done', stage = 'Done', finished_at = ?, "
+                    "file = ?, sha256 = ?, bytes = ?, pages = ?, provenance = ? WHERE id = ?",
+                    [_iso(_now()), file, sha256, int(size), int(pages),
+                     json.dumps(provenance, sort_keys=True, default=str), int(run_id)])
+        return _pack_run(con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE id = ?",
+                                     [int(run_id)]).fetchone())
+
+
+def fail_pack_run(run_id: int, error: str) -> PackRun:
+    """Record why a run failed (a plain message, never a child's details)."""
+    with _db() as con, _writing(con):
+        con.execute("UPDATE pack_runs SET status = 'failed', stage = 'Failed', "
+                    "finished_at = ?, error = ? WHERE id = ?",
+                    [_iso(_now()), str(error)[:MAX_PACK_ERROR], int(run_id)])
+        return _pack_run(con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE id = ?",
+                                     [int(run_id)]).fetchone())
+
+
+def pack_run(run_id: int) -> PackRun | None:
+    with _db() as con:
+        row = con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE id = ?",
+                          [int(run_id)]).fetchone()
+    return None if row is None else _pack_run(row)
+
+
+def pack_runs(la_code: str | None = None, kind: str | None = None, limit: int = 500
+              ) -> list[PackRun]:
+    """Pack runs, newest first, optionally for one council and kind."""
+    where, params = [], []
+    if la_code is not None:
+        where.append("la_code = ?")
+        params.append(la_code)
+    if kind is not None:
+        where.append("kind = ?")
+        params.append(kind)
+    sql = f"SELECT {_PACK_COLUMNS} FROM pack_runs" + \
+        (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ?"
+    with _db() as con:
+        rows = con.execute(sql, [*params, max(1, min(int(limit), 10_000))]).fetchall()
+    return [_pack_run(row) for row in rows]

@@ -196,6 +196,78 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def _operator() -> str:
+    """Who ran a command, for a pack's record and the audit log: the account on this
+    machine."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:64]
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def cmd_pack(args) -> int:
+    """Build a board or Ofsted pack into --out (and, with --archive, into the archive as a
+    recorded run, as the clock does)."""
+    from dashboard.packs import build, printing
+
+    la = None if args.la is None else _la_arg(args.la)
+    period_end = None if args.period_end is None else period_end_arg(args.period_end)
+    if args.archive:
+        run = build.run_pack(args.kind, la, period_end, "command line", _operator())
+        if run.status != "done":
+            raise UsageError(run.error or f"the pack run {run.id} is {run.status}.")
+        print(f"Built the {args.kind} pack: {build.archive_dir() / run.file} ({run.pages} "
+              f"pages, sha256 {run.sha256}).")
+        return 0
+    if not args.out:
+        raise UsageError("say where to write the pack with --out FILE.pdf, or keep it in the "
+                         "archive with --archive.")
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"--out {out} should name a .pdf file.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.")
+    try:
+        built = build.build_pack(args.kind, la, period_end, out, _operator())
+    except (build.PackError, printing.PrintError) as err:
+        raise UsageError(str(err)) from None
+    print(f"Built the {args.kind} pack: {built.path} ({built.pages} pages, sha256 "
+          f"{built.sha256}).")
+    return 0
+
+
+def cmd_annex_a(args) -> int:
+    """The Annex A child lists, as a manager of every team sees them; audited under the
+    operator's name like any export."""
+    from dashboard import access
+    from dashboard.packs import annex_a, build
+
+    la = None if args.la is None else _la_arg(args.la)
+    period_end = None if args.period_end is None else period_end_arg(args.period_end)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out {out} should name a .xlsx file.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.")
+    try:
+        la, period_end = build.check_request(la, period_end)
+    except build.PackError as err:
+        raise UsageError(str(err)) from None
+    user = access.User(name=_operator(), role="manager", address="command line")
+    rows = annex_a.write_workbook(user, la, period_end, out)
+    print(f"Wrote the Annex A lists for {la} at {period_end.isoformat()}: {out} ({rows:,} "
+          "rows). It holds personal data: keep it on the council's secure systems.")
+    return 0
+
+
+def cmd_clock(args) -> int:
+    from dashboard.packs import clock
+
+    return clock.main(None if args.schedule is None else Path(args.schedule))
+
+
 def cmd_synth(args) -> int:
     return synth.run(args)
 
@@ -276,15 +348,9 @@ def _remit(user) -> str:
 def _audit_change(action: str, user, what: dict | None = None) -> None:
     """User administration goes in the audit log too: who ran it (the account on this
     machine), what changed, for whom."""
-    import getpass
-
     from dashboard import state
 
-    try:
-        operator = getpass.getuser()
-    except (KeyError, OSError):
-        operator = "unknown"
-    state.audit(f"cli:{operator}"[:64], "admin", action,
+    state.audit(_operator(), "admin", action,
                 {"user": user.name, "role": user.role, **(what or {})}, 0, "changed",
                 source="command line")
 
@@ -501,6 +567,29 @@ def parser() -> argparse.ArgumentParser:
                    help="apply disclosure control (as members see figures)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("pack", help="build the board pack or the Ofsted preparation pack "
+                                    "as a PDF")
+    p.add_argument("kind", choices=["board", "ofsted"])
+    p.add_argument("--la", help="ONS code of the LA (default: the configured LA)")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: the latest loaded)")
+    p.add_argument("--out", help="the PDF file to write")
+    p.add_argument("--archive", action="store_true",
+                   help="keep it in the archive (data folder/packs) as a recorded run instead")
+    p.set_defaults(func=cmd_pack)
+
+    p = sub.add_parser("annex-a", help="write the Annex A child lists (children in care, care "
+                                       "leavers) as an Excel workbook; audited")
+    p.add_argument("--la", help="ONS code of the LA (default: the configured LA)")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: the latest loaded)")
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.set_defaults(func=cmd_annex_a)
+
+    p = sub.add_parser("clock", help="run the scheduler that builds packs on a schedule "
+                                     "(the Procfile's clock process)")
+    p.add_argument("--schedule", help="the schedule file (default: CPD_PACK_SCHEDULE, else "
+                                      "the sample's sample_data/schedule.toml)")
+    p.set_defaults(func=cmd_clock)
 
     p = sub.add_parser("synth", help="write synthetic 903 extracts")
     synth.add_arguments(p)

@@ -28,3 +28,10 @@ def la_config_dirs() -> list[Path]:
     if value:
         return [Path(part).resolve() for part in value.split(os.pathsep) if part]
     return [data_dir() / "la"]
+
+
+def pack_schedule_path() -> Path:
+    """When the clock builds the board and Ofsted packs: `CPD_PACK_SCHEDULE`, default the
+    bundled sample council's schedule."""
+    return Path(os.environ.get("CPD_PACK_SCHEDULE",
+                               PROJECT_ROOT / "sample_data" / "schedule.toml"))

@@ -191,3 +191,88 @@ CODE_GROUPS = {
     "sex": SEX_LABEL, "ethnic_group": ETHNIC_GROUP, "legal_status_group": LEGAL_STATUS_GROUP,
     "placement_type_group": PLACEMENT_TYPE_GROUP, "provider": PROVIDER_LABEL,
 }
+
+
+# --- codes in plain words, for lists a person reads (the Annex A workbook) ---------------------
+# The 903 guide's descriptions, shortened.
+ETHNIC_LABEL = {
+    "WBRI": "White British", "WIRI": "White Irish", "WOTH": "Any other White background",
+    "WIRT": "Traveller of Irish heritage", "WROM": "Gypsy or Roma",
+    "MWBC": "White and Black Caribbean", "MWBA": "White and Black African",
+    "MWAS": "White and Asian", "MOTH": "Any other mixed background", "AIND": "Indian",
+    "APKN": "Pakistani", "ABAN": "Bangladeshi", "AOTH": "Any other Asian background",
+    "BCRB": "Black Caribbean", "BAFR": "Black African", "BOTH": "Any other Black background",
+    "CHNE": "Chinese", "OOTH": "Any other ethnic group", "REFU": "Refused",
+    "NOBT": "Information not yet obtained",
+}
+LEGAL_STATUS_LABEL = {
+    "C1": "Interim care order", "C2": "Full care order", "D1": "Freeing order granted",
+    "E1": "Placement order granted",
+    "V2": "Single period of accommodation under section 20",
+    "V3": "Short breaks (agreed series, each episode recorded)",
+    "V4": "Short breaks (agreed series, agreement recorded)",
+    "L1": "Police protection, in council accommodation", "L2": "Emergency protection order",
+    "L3": "Child assessment order, in council accommodation",
+    "J1": "Remanded to council or youth detention accommodation",
+    "J2": "In council accommodation under PACE 1984",
+    "J3": "Youth rehabilitation order with residence or fostering requirement",
+}
+CIN_LABEL = {
+    "N1": "Abuse or neglect", "N2": "Child's disability", "N3": "Parental illness or disability",
+    "N4": "Family in acute stress", "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour", "N7": "Low income", "N8": "Absent parenting",
+}
+PLACE_LABEL = {
+    "A3": "Placed for adoption with consent, with current foster carers",
+    "A4": "Placed for adoption with consent, not with current foster carers",
+    "A5": "Placed for adoption with placement order, with current foster carers",
+    "A6": "Placed for adoption with placement order, not with current foster carers",
+    "H5": "Semi-independent living not subject to children's homes regulations",
+    "K1": "Secure children's home", "K2": "Children's home",
+    "K3": "Registered supported accommodation",
+    "P1": "With parents or others with parental responsibility",
+    "P2": "Independent living (flat, lodgings, bedsit, B&B or with friends)",
+    "P3": "Residential employment", "R1": "Residential care home",
+    "R2": "NHS or other health establishment", "R3": "Family centre or mother and baby unit",
+    "R5": "Young offender institution", "S1": "Residential school",
+    "T0": "Temporary placement", "T1": "Temporary: in hospital",
+    "T2": "Temporary: child on holiday", "T3": "Temporary: while foster carer on holiday",
+    "T4": "Temporary: seven days or less, other reason",
+    "U1": "Foster care with relative or friend: long term",
+    "U2": "Foster care with relative or friend: fostering for adoption or concurrent planning",
+    "U3": "Foster care with relative or friend: other",
+    "U4": "Foster care with other carer: long term",
+    "U5": "Foster care with other carer: fostering for adoption or concurrent planning",
+    "U6": "Foster care with other carer: other",
+    "Z1": "Other placement",
+    # new in 2025/26; described here only as other placements until DfE's guide is checked
+    **{code: "Other placement" for code in ("Z11", "Z12", "Z13", "Z14")},
+}
+IN_TOUCH_LABEL = {
+    "YES": "In touch", "NO": "Not in touch", "DIED": "Died", "REFU": "Refuses contact",
+    "NREQ": "No longer requires services",
+    "RHOM": "Returned home to parents for six months or more",
+}
+ACTIV_LABEL = {
+    "F1": "Full-time higher education", "P1": "Part-time higher education",
+    "F2": "Full-time education other than higher", "P2": "Part-time education other than higher",
+    "F3": "Full-time training or employment", "P3": "Part-time training or employment",
+    "F4": "Full-time training", "P4": "Part-time training",
+    "F5": "Full-time employment", "P5": "Part-time employment",
+    "G4": "Not in education, employment or training: illness or disability",
+    "G5": "Not in education, employment or training: other reasons",
+    "G6": "Not in education, employment or training: pregnancy or parenting",
+    "0": "Not known",
+}
+# OC3 accommodation: a letter for the kind, then 1 (suitable) or 2 (not suitable); 0 not known
+ACCOM_LABEL = {
+    "B": "With parents or relatives", "C": "Community home or other residential care",
+    "D": "Semi-independent, transitional accommodation", "E": "Supported lodgings",
+    "G": "Gone abroad", "H": "Deported", "K": "Ordinary lodgings, without formal support",
+    "R": "Residence not known", "S": "No fixed abode or homeless",
+    "T": "Foyer or similar supported accommodation",
+    "U": "Independent living (a flat or tenancy)",
+    "V": "Emergency accommodation (night shelter, direct access hostel)",
+    "W": "Bed and breakfast", "X": "In custody", "Y": "Other accommodation",
+    "Z": "With former foster carers",
+}

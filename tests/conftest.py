@@ -14,6 +14,7 @@ def data_dir(tmp_path, monkeypatch):
 
 
 # --- the log scan (issue 9): nothing logged during the tests names a child of the sample -------
+# (with pytest-xdist, each worker appends to the logs and the controller scans them at the end)
 # At the start of a session the logs are emptied (each run scans its own) and every Python log
 # record of this process is written to tests/artifacts/python.log; the live servers write their
 # stderr to tests/artifacts/server.log. At the end, those and every *.log under this session's
@@ -26,9 +27,10 @@ def pytest_sessionstart(session):
     from tests.security.logscan import ARTIFACTS, PYTHON_LOG, SERVER_LOG
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for log in (SERVER_LOG, PYTHON_LOG):
-        log.write_text("")
-    handler = logging.FileHandler(PYTHON_LOG, encoding="utf-8")
+    if not _is_worker(session):  # emptied once, before pytest-xdist starts its workers
+        for log in (SERVER_LOG, PYTHON_LOG):
+            log.write_text("")
+    handler = logging.FileHandler(PYTHON_LOG, encoding="utf-8")  # appended to by each worker
     handler.setLevel(logging.NOTSET)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
@@ -36,6 +38,11 @@ def pytest_sessionstart(session):
 
 
 _PYTHON_LOG_HANDLER = pytest.StashKey()
+
+
+def _is_worker(session) -> bool:
+    """A pytest-xdist worker (make test runs the suite on two)."""
+    return hasattr(session.config, "workerinput")
 
 
 @pytest.hookimpl(trylast=True)  # after the session's fixtures (the live servers) are gone
@@ -48,6 +55,8 @@ def pytest_sessionfinish(session, exitstatus):
     if handler is not None:
         logging.getLogger().removeHandler(handler)
         handler.close()
+    if _is_worker(session):  # the controller scans once every worker is done: its temp
+        return               # folder holds theirs
     factory = getattr(session.config, "_tmp_path_factory", None)
     basetemp = getattr(factory, "_basetemp", None)
     hits = scan_files(log_files(basetemp))

@@ -87,6 +87,35 @@ def sample_warehouse(tmp_path_factory):
     return folder
 
 
+def own_copy(sample_warehouse: Path, folder: Path) -> Path:
+    """A data folder of its own holding the sample's published warehouse (linked, never
+    written) and a state database with the sample's users only, for tests that write
+    commentary, pack runs or packs: what they write never reaches the shared sample the live
+    server serves, nor what the browser tests wrote there reaches them. Call it with
+    CPD_DATA_DIR already pointing at `folder`."""
+    import shutil
+    import sqlite3
+    from contextlib import closing
+
+    from dashboard import state
+
+    (folder / "warehouse").mkdir(mode=0o700, parents=True)
+    name = (sample_warehouse / "warehouse" / "CURRENT").read_text().strip()
+    try:
+        os.link(sample_warehouse / "warehouse" / name, folder / "warehouse" / name)
+    except OSError:
+        shutil.copy2(sample_warehouse / "warehouse" / name, folder / "warehouse" / name)
+    (folder / "warehouse" / "CURRENT").write_text(name)
+    if (sample_warehouse / "la").is_dir():
+        shutil.copytree(sample_warehouse / "la", folder / "la")
+    state.list_users()  # creates and migrates it
+    with closing(sqlite3.connect(folder / state.FILE_NAME)) as target, target:
+        target.execute("ATTACH DATABASE ? AS shared",
+                       [f"file:{sample_warehouse / state.FILE_NAME}?mode=ro"])
+        target.execute("INSERT INTO users SELECT * FROM shared.users")
+    return folder
+
+
 @pytest.fixture
 def sample_env(sample_warehouse, monkeypatch):
     """The sample warehouse as this process's data folder, for tests that call the data
@@ -96,27 +125,33 @@ def sample_env(sample_warehouse, monkeypatch):
     return sample_warehouse
 
 
-@pytest.fixture(scope="session")
-def live_server(sample_warehouse):
+def start_gunicorn(data: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn as production runs it (2 workers, 2 threads, a secret key) over a data folder,
+    its stderr in the logs scanned at the end; (the process, its URL) once it answers."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
          "dashboard.app:server"],
-        env={**os.environ, "CPD_DATA_DIR": str(sample_warehouse),
-             "CPD_SECRET_KEY": SECRET_KEY},
+        env={**os.environ, "CPD_DATA_DIR": str(data), "CPD_SECRET_KEY": SECRET_KEY},
         stdout=subprocess.DEVNULL, stderr=LOGS.open("ab"))
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(400):
         try:
-            urllib.request.urlopen(url + "/", timeout=2)
+            urllib.request.urlopen(url + "/sign-in", timeout=2)
             break
         except OSError:
             time.sleep(0.05)
     else:
         server.kill()
         pytest.fail("gunicorn did not start")
+    return server, url
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_warehouse):
+    server, url = start_gunicorn(sample_warehouse)
     yield url
     server.terminate()
     server.wait(timeout=10)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import access, board
-from dashboard.components import benchmark_cells, change_words, fmt, fmt_date, link, rag_badge
+from dashboard.components import benchmark_cells, fmt, fmt_date, link, rag_badge
 from dashboard.pages import commentary
 from dashboard.themes import principle_title
 from dashboard.view import View
@@ -28,31 +28,6 @@ def exceptions_section(view: View, rows: dict, ids: list[str]) -> html.Section:
                "at the same point last year.")
     return html.Section([html.H2("What needs attention", id="exceptions-heading"), body],
                         className="exceptions-box", **{"aria-labelledby": "exceptions-heading"})
-
-
-def change_text(row: dict) -> str:
-    """The move since the same point last year in a few words, or "not compared" (the
-    measure's own page says why)."""
-    d = row.get("direction")
-    if not d:
-        return "Not compared"
-    if d["direction"] == "same":
-        return "■ No change"
-    arrow = "▲" if d["direction"] == "up" else "▼"
-    words = {"improving": "Improving", "worsening": "Worse", "context": "Changed"}[d["trend"]]
-    return f"{arrow} {words}: {change_words(row)}"
-
-
-def now_text(row: dict) -> str:
-    """This period's figure, marked where only part of the last 12 months is loaded."""
-    value = fmt(row["value"], row["unit"])
-    return value if row.get("window_complete", True) else f"{value} (part year)"
-
-
-def _cell(row: dict | None) -> str:
-    if row is None:
-        return "not loaded"
-    return fmt(row["value"], row["unit"])
 
 
 def layout(view: View) -> list:
@@ -107,12 +82,12 @@ def measure_rows(view: View, indicator_id: str, row: dict | None, trend: list, l
     cells = benchmark_cells(row, analyst)
     out = [html.Tr([
         html.Th(title, scope="row"),
-        html.Td(now_text(row), className="figure"),
+        html.Td(board.now_text(row), className="figure"),
         html.Td(rag_badge(row)),
         html.Td("" if row["target"] is None else fmt(row["target"], row["unit"])),
-        html.Td(_cell(board.value_at(trend, last_year)), className="figure"),
-        html.Td(change_text(row), className="change"),
-        *[html.Td(_cell(board.value_at(trend, p)), className="figure") for p in earlier],
+        html.Td(board.cell_text(board.value_at(trend, last_year)), className="figure"),
+        html.Td(board.change_text(row), className="change"),
+        *[html.Td(board.cell_text(board.value_at(trend, p)), className="figure") for p in earlier],
         *[html.Td(cells.get(name, "")) for name in COMPARATORS],
     ])]
     said = commentary.summary(note) if note else None

@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
-import shutil
 import sqlite3
 import threading
 import urllib.parse
@@ -26,7 +24,9 @@ from dashboard.pages import commentary
 from dashboard.state import CommentaryError, StateError
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID
-from tests.live import PASSWORD, SECOND_LA, SECRET_KEY, USERS, free_port, watch_console
+from tests.layout import walk
+from tests.live import (PASSWORD, SECOND_LA, SECRET_KEY, USERS, free_port, own_copy,
+                        watch_console)
 
 LA = "E06000015"  # the sample council
 MEASURE = "cla_at_period_end"
@@ -86,8 +86,8 @@ def version_2_database(folder: Path) -> None:
 
 def test_a_version_2_database_gains_commentary_and_keeps_its_rows(data_dir):
     version_2_database(data_dir)
-    assert state.schema_version() == 3 == state.SCHEMA_VERSION
-    assert sorted(state.MIGRATIONS) == [1, 2, 3]
+    assert state.schema_version() == state.SCHEMA_VERSION >= 3
+    assert sorted(state.MIGRATIONS)[:3] == [1, 2, 3]
     assert state.get_user("old.analyst").role == "analyst"
     assert [e["rows"] for e in audit_rows()] == [1, 2]
     assert state.verify_audit() == []
@@ -220,23 +220,8 @@ def sample(sample_warehouse, tmp_path, monkeypatch) -> Path:
     reaches the shared sample the live server serves, nor what the browser tests wrote there
     reaches this."""
     folder = tmp_path / "data"
-    (folder / "warehouse").mkdir(mode=0o700, parents=True)
-    name = (sample_warehouse / "warehouse" / "CURRENT").read_text().strip()
-    try:
-        os.link(sample_warehouse / "warehouse" / name, folder / "warehouse" / name)
-    except OSError:
-        shutil.copy2(sample_warehouse / "warehouse" / name, folder / "warehouse" / name)
-    (folder / "warehouse" / "CURRENT").write_text(name)
-    if (sample_warehouse / "la").is_dir():
-        shutil.copytree(sample_warehouse / "la", folder / "la")
-    # a state database of its own with the sample's users only: the browser tests write
-    # commentary and audit rows into the shared one
     monkeypatch.setenv("CPD_DATA_DIR", str(folder))
-    state.list_users()  # creates and migrates it
-    with closing(sqlite3.connect(folder / state.FILE_NAME)) as target, target:
-        target.execute("ATTACH DATABASE ? AS shared",
-                       [f"file:{sample_warehouse / state.FILE_NAME}?mode=ro"])
-        target.execute("INSERT INTO users SELECT * FROM shared.users")
+    own_copy(sample_warehouse, folder)
     monkeypatch.setenv("CPD_SECRET_KEY", SECRET_KEY)
     return folder
 
@@ -444,18 +429,6 @@ def test_save_refuses_in_plain_words(sample, periods, user, pathname, search, te
 
 
 # --- what the page shows ---------------------------------------------------------------------
-
-def walk(node):
-    """Every component under a Dash layout, depth first."""
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            yield from walk(child)
-        return
-    if node is None or isinstance(node, (str, int, float)):
-        return
-    yield node
-    yield from walk(getattr(node, "children", None))
-
 
 BLOCKS = (html.P, html.H2, html.H3, html.Li, html.Summary, html.Label)
 

@@ -448,6 +448,11 @@ BASE = {
     # users and audit have nested commands: their options are fuzzed in "users and audit"
     "users": lambda world, tmp: ["users", "list"],
     "audit": lambda world, tmp: ["audit"],
+    # every fuzzed value is refused before a pack is built (a build is tested in tests/packs)
+    "pack": lambda world, tmp: ["pack", "board", "--out", str(tmp / "pack.pdf")],
+    "annex-a": lambda world, tmp: ["annex-a", "--out", str(tmp / "annex-a.xlsx")],
+    # every fuzzed schedule is refused, so the clock stops at once (a good one runs forever)
+    "clock": lambda world, tmp: ["clock", "--schedule", str(tmp / "schedule.toml")],
 }
 
 

@@ -63,7 +63,8 @@ def test_bundled_sample_is_what_the_generator_writes(tmp_path):
     assert main(["synth", str(tmp_path), "--sample", "--config", str(CONFIG)]) == 0
     shipped = CONFIG.parent
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    # the council's configuration and its pack schedule are written by hand, not generated
     assert written == sorted(p.relative_to(shipped) for p in shipped.rglob("*")
-                             if p.is_file() and p.name != "la.toml")
+                             if p.is_file() and p.name not in ("la.toml", "schedule.toml"))
     for name in written:
         assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
