@@ -375,9 +375,9 @@ def funnel_figure(units: list[dict], la_rate: float, title: str) -> go.Figure:
     return fig
 
 
-def funnel_alt(units: list[dict], la_rate: float, title: str) -> str:
+def funnel_alt(units: list[dict], la_rate: float, title: str, table_below: bool = True) -> str:
     """The funnel plot in words: how many teams are shown, and which lie outside the 95%
-    limits and where."""
+    limits and where (and, on a page, that the table below has every team's figure)."""
     shown = funnel_shown(units)
     positions = [funnel_position(u, la_rate) for u in shown]
     outside = [f"{u['group']} ({p})" for u, p in zip(shown, positions) if p != "within limits"]
@@ -388,7 +388,7 @@ def funnel_alt(units: list[dict], la_rate: float, title: str) -> str:
             + (f" ({hidden} not shown: too few children, or no figure)" if hidden else "")
             + "; " + (f"{len(shown) - len(outside)} within the 95% limits; outside them: "
                       + "; ".join(outside) if outside else "all within the 95% limits")
-            + ". Each team's figure is in the table below.")
+            + (". Each team's figure is in the table below." if table_below else "."))
 
 
 # --- heatmap ------------------------------------------------------------------------------

@@ -207,6 +207,16 @@ def _operator() -> str:
         return "cli:unknown"
 
 
+def _out_path(text: str, suffix: str) -> Path:
+    """--out: a file of this kind in a folder that exists (checked before any work)."""
+    out = Path(text)
+    if out.suffix.lower() != suffix:
+        raise UsageError(f"--out {out} should name a {suffix} file.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.")
+    return out
+
+
 def cmd_pack(args) -> int:
     """Build a board or Ofsted pack into --out (and, with --archive, into the archive as a
     recorded run, as the clock does)."""
@@ -224,11 +234,7 @@ def cmd_pack(args) -> int:
     if not args.out:
         raise UsageError("say where to write the pack with --out FILE.pdf, or keep it in the "
                          "archive with --archive.")
-    out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UsageError(f"--out {out} should name a .pdf file.")
-    if not out.parent.is_dir():
-        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.")
+    out = _out_path(args.out, ".pdf")
     try:
         built = build.build_pack(args.kind, la, period_end, out, _operator())
     except (build.PackError, printing.PrintError) as err:
@@ -246,11 +252,7 @@ def cmd_annex_a(args) -> int:
 
     la = None if args.la is None else _la_arg(args.la)
     period_end = None if args.period_end is None else period_end_arg(args.period_end)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"--out {out} should name a .xlsx file.")
-    if not out.parent.is_dir():
-        raise UsageError(f"--out {out}: the folder {out.parent} does not exist.")
+    out = _out_path(args.out, ".xlsx")
     try:
         la, period_end = build.check_request(la, period_end)
     except build.PackError as err:

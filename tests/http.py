@@ -81,3 +81,14 @@ def signed_in(base: str, role: str) -> Client:
     response = client.sign_in(USERS[role])
     assert response.status_code == 302, f"{role} could not sign in ({response.status_code})"
     return client
+
+
+def client_signed_in(app, role: str):
+    """The app's own Flask test client (no server), signed in through the sign-in form as
+    `role`'s sample user."""
+    client = app.server.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
+    response = client.post("/sign-in", data={"csrf": token, "name": USERS[role],
+                                             "password": PASSWORD})
+    assert response.status_code == 302, f"{role} could not sign in"
+    return client

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
@@ -33,6 +34,7 @@ from schemas.codes import (ACCOM_LABEL, ACTIV_EET, ACTIV_LABEL, CIN_LABEL, ETHNI
 CHILDREN_IN_CARE = "Children in care"
 CARE_LEAVERS = "Care leavers"
 MARKING = "OFFICIAL-SENSITIVE"
+LONDON = ZoneInfo("Europe/London")
 
 AGE_GROUP = {"17_18": "17 to 18", "19_21": "19 to 21"}
 
@@ -260,7 +262,7 @@ def _cover(book: Workbook, user: access.User, la: str, period_end: dt.date,
         (),
         ("Council", f"{council.name} ({la})"),
         ("Period end", period_end),
-        ("Built", built),
+        ("Built (London time)", built),
         ("Built by", f"{user.name} (manager)"),
         ("Children included", _scope(user)),
         (CHILDREN_IN_CARE, len(found[CHILDREN_IN_CARE])),
@@ -324,7 +326,9 @@ def _build(user: access.User, la: str, period_end: dt.date) -> tuple[bytes, int]
     book = Workbook()
     book.properties.title = f"Annex A child lists, {la}, {period_end.isoformat()}"
     book.properties.creator = "Corporate parenting dashboard"
-    _cover(book, user, la, period_end, dt.datetime.now().replace(microsecond=0), found)
+    # Excel has no time zones: the time as the council reads it
+    built = dt.datetime.now(LONDON).replace(microsecond=0, tzinfo=None)
+    _cover(book, user, la, period_end, built, found)
     for name, frame in found.items():
         _list_sheet(book, name, frame)
     buffer = io.BytesIO()

@@ -439,6 +439,7 @@ def measure_blocks(reading: Reading, teams: dict[str, list[dict]], ids: list[str
             title = f"{entry.title}: teams against the council ({fmt(row['value'], '%')})"
             if figures.funnel_shown(units):
                 funnel = chart(figures.funnel_figure(units, row["value"], title),
-                               figures.funnel_alt(units, row["value"], title), title)
+                               figures.funnel_alt(units, row["value"], title,
+                                                  table_below=False), title)
         blocks.append(charts(reading.trend_chart(i), funnel))
     return blocks

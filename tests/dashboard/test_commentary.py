@@ -24,6 +24,7 @@ from dashboard.pages import commentary
 from dashboard.state import CommentaryError, StateError
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID
+from tests.http import client_signed_in as signed_in
 from tests.layout import walk
 from tests.live import (PASSWORD, SECOND_LA, SECRET_KEY, USERS, free_port, own_copy,
                         watch_console)
@@ -546,15 +547,6 @@ def wired(sample):
     app = create_app()
     assert "commentary-status.children" in app.callback_map
     return app
-
-
-def signed_in(app, role: str):
-    client = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
-    response = client.post("/sign-in", data={"csrf": token, "name": USERS[role],
-                                             "password": PASSWORD})
-    assert response.status_code == 302, f"{role} could not sign in"
-    return client
 
 
 def press_save(client, text, action="", owner="", due="", pathname=f"/indicator/{MEASURE}",

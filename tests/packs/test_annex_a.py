@@ -168,7 +168,7 @@ def test_the_workbook_reads_as_an_inspector_expects(sample_env):
     assert "personal data" in book["About these lists"]["A2"].value
     assert cover["Council"] == f"{access.config(LA).name} ({LA})"
     assert cover["Period end"] == dt.datetime(2026, 3, 31)
-    assert isinstance(cover["Built"], dt.datetime)
+    assert isinstance(cover["Built (London time)"], dt.datetime)
     assert cover["Built by"] == "annex-a performance lead (manager)"
     assert cover["Children included"] == "every team"
     for name in ("Children in care", "Care leavers"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import sqlite3
 import time
 from contextlib import closing
@@ -24,8 +23,9 @@ from dashboard.access import AccessDenied, NotFound, User
 from dashboard.packs import build, worker
 from dashboard.pages import packs as page
 from dashboard.view import View
+from tests.http import client_signed_in as signed_in
 from tests.layout import walk
-from tests.live import MANAGER_AREA, PASSWORD, SECOND_LA, SECRET_KEY, USERS, own_copy
+from tests.live import MANAGER_AREA, SECOND_LA, SECRET_KEY, USERS, own_copy
 
 LA = "E06000015"
 MEMBER = User("councillor", "member")
@@ -358,15 +358,6 @@ def app(shelf):
     from dashboard.app import create_app
 
     return create_app()
-
-
-def signed_in(app, role: str):
-    client = app.server.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
-    response = client.post("/sign-in", data={"csrf": token, "name": USERS[role],
-                                             "password": PASSWORD})
-    assert response.status_code == 302, f"{role} could not sign in"
-    return client
 
 
 def test_forged_downloads_get_a_refusal_page_never_the_file(app, shelf):

@@ -128,6 +128,7 @@ def test_ofsted_figures_are_the_unsuppressed_figures_of_cpd_indicators(packs):
                                      "Workforce: social worker changes By period")]
     assert order == sorted(order)
     assert "Funnel plot:" in text and "teams against the council" in text
+    assert "in the table below" not in text  # the pack has no team table under its funnels
     assert "OFFICIALSENSITIVE" in text
 
 
