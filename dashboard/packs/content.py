@@ -56,9 +56,11 @@ def charts(*blocks: dict) -> dict:
     return {"type": "charts", "items": [b for b in blocks if b]}
 
 
-def section(key: str, title: str, blocks: list[dict], new_page: bool = True) -> dict:
+def section(key: str, title: str, blocks: list[dict], new_page: bool = True,
+            wide: bool = False) -> dict:
+    """A section of a pack; `wide` sets it on landscape pages (a table of many columns)."""
     return {"id": key, "title": title, "blocks": [b for b in blocks if b],
-            "new_page": new_page}
+            "new_page": new_page, "wide": wide}
 
 
 # --- what both packs read ----------------------------------------------------------------------
@@ -197,7 +199,7 @@ def board_pack(viewer: access.User, la: str, period_end: dt.date, built_on: dt.d
     every = [i for ids in homes.values() for i in ids]
     sections = [
         section("attention", "What needs attention", attention_blocks(reading, every)),
-        section("scorecard", "Scorecard", scorecard_blocks(reading, homes), new_page=False),
+        section("scorecard", "Scorecard", scorecard_blocks(reading, homes), wide=True),
         section("changed", "What changed since the last board",
                 changed_blocks(reading, every), new_page=False),
     ]

@@ -40,6 +40,9 @@ p { margin: 0 0 2.5mm; }
 .muted { color: #333; font-size: 8.5pt; }
 .marking { font-weight: bold; letter-spacing: 0.05em; }
 .new-page { break-before: page; }
+/* a table of many columns (the scorecard) gets landscape pages of its own */
+@page wide { size: A4 landscape; }
+.wide { page: wide; }
 section.pack-section { margin-bottom: 6mm; }
 .cover .lead { font-size: 13pt; margin-bottom: 2mm; }
 .box { border: 1pt solid #000; padding: 3mm 4mm; margin: 5mm 0; break-inside: avoid; }
@@ -106,7 +109,8 @@ def render(pack: dict) -> str:
     body = [cover(pack), contents(pack)]
     for sec in pack["sections"]:
         body.append(
-            f'<section class="pack-section{" new-page" if sec["new_page"] else ""}" '
+            f'<section class="pack-section{" new-page" if sec["new_page"] else ""}'
+            f'{" wide" if sec.get("wide") else ""}" '
             f'id="{escape(sec["id"])}" aria-labelledby="{escape(sec["id"])}-h">'
             f'<h2 id="{escape(sec["id"])}-h">{escape(sec["title"])}</h2>'
             + "".join(block(b, charts) for b in sec["blocks"]) + "</section>")

@@ -205,6 +205,10 @@ def test_the_pdf_is_tagged_with_an_outline_and_alt_text_for_every_chart(packs):
                               check=True).stdout
         assert re.search(r"Tagged:\s+yes", info)
         assert re.search(r"Page size:\s+594.96 x 841.92 pts \(A4\)", info)
+        if kind == "board":  # the scorecard's many columns on landscape pages of their own
+            sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", "9", str(packs[kind])],
+                                   capture_output=True, text=True, check=True).stdout
+            assert "841.92 x 594.96 pts (A4)" in sizes
         raw = packs[kind].read_bytes()
         figures = subprocess.run(["pdfinfo", "-struct", str(packs[kind])], capture_output=True,
                                  text=True, check=True).stdout.count("Figure\n") // 2
