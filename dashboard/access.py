@@ -660,12 +660,6 @@ def _one_pack_request_at_a_time():
         yield
 
 
-def _building(run: state.PackRun, now: dt.datetime) -> bool:
-    """Whether a run holds one of the places: queued or running, and heard of lately (a run
-    whose builder died is marked failed by the state database when the next run starts)."""
-    return run.active and now - (run.started_at or run.requested_at) < state.PACK_STALE
-
-
 def request_pack(user: User, kind: str, la: str, period_end: dt.date) -> state.PackRun:
     """Ask for a pack of a council and period end to be built from the dashboard, as `user`:
     the run queued and its worker started (the web request does no more), or the run already
@@ -690,8 +684,7 @@ def request_pack(user: User, kind: str, la: str, period_end: dt.date) -> state.P
                      "pack to build for it.")
     scope = None if teams is None else tuple(sorted(teams))
     with _one_pack_request_at_a_time():
-        now = dt.datetime.now(dt.timezone.utc)
-        building = [r for r in state.pack_runs(limit=1000) if _building(r, now)]
+        building = state.active_pack_runs()
         same = [r for r in building if (r.kind, r.la_code, r.period_end, r.teams) ==
                 (kind, asked["la"], period, scope)]
         if not same and len(building) >= MAX_PACKS_BUILDING:

@@ -1186,6 +1186,16 @@ def pack_run(run_id: int) -> PackRun | None:
     return None if row is None else _pack_run(row)
 
 
+def active_pack_runs() -> list[PackRun]:
+    """The runs queued or running now, for every council, once those whose builder has not
+    been heard of for PACK_STALE are marked failed (they hold no place)."""
+    with _db() as con, _writing(con):
+        _expire_stale_runs(con)
+        rows = con.execute(f"SELECT {_PACK_COLUMNS} FROM pack_runs WHERE status IN "
+                           "('queued', 'running') ORDER BY id DESC").fetchall()
+    return [_pack_run(row) for row in rows]
+
+
 def pack_runs(la_code: str | None = None, kind: str | None = None, limit: int = 500
               ) -> list[PackRun]:
     """Pack runs, newest first, optionally for one council and kind."""
