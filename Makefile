@@ -57,6 +57,7 @@ sample: setup
 
 bench: setup system-packages sample
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/indicators.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/packs.py

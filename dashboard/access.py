@@ -366,6 +366,172 @@ def data_quality(la: str) -> dict[str, list[dict]]:
     return {"loads": loads, "by_rule": by_rule}
 
 
+# --- Data quality: the great-expectations suite -----------------------------------------------
+# Each load runs a suite of checks over the warehouse it built (etl.quality): quality_runs (one
+# per load), quality_results (one per check, in the suite's order) and quality_rows (what each
+# failed check found, children's ids among it). Whether each check was met is for everyone who
+# may see the council; the counts are for officers only, since a member could set a count of
+# children beside a figure their view hides; the children found, and the Data Docs site (the
+# same results in great-expectations' own pages, counts throughout), are for analysts and
+# admins (REPORT_ROLES), like the rejects reports.
+
+QUALITY_COUNTS = ("checked", "unexpected", "unexpected_percent", "observed")
+_QUALITY_RESULT_COLUMNS = ("seq", "expectation", "area", "rule", "title", "unit", "success",
+                           *QUALITY_COUNTS, "not_run", "fix")
+_QUALITY_RUN_COLUMNS = ("ran_at", "compared_with", "expectations", "failed", "not_run")
+QUALITY_ROWS_ACTION = "quality check rows"
+DATA_DOCS_ACTION = "data docs"
+
+
+def _selected(con, table: str, alias: str, wanted: tuple[str, ...]) -> str:
+    """The wanted columns of a table, as NULL where the warehouse's copy lacks one (a table
+    made by an earlier version of the suite)."""
+    have = _columns(con, table)
+    return ", ".join(f"{alias}.{c}" if c in have else f"NULL AS {c}" for c in wanted)
+
+
+def _checked_la(user: User, action: str, la: object) -> str:
+    """The council's code if the user may see it; else refused (audited), naming the code
+    only if it is one."""
+    try:
+        code = parse_la_code(la) if isinstance(la, str) else "(not a council)"
+    except ConfigError:
+        code = "(not a council)"
+    if code not in user_las(user):
+        raise refuse(user, action, {"la": code}, "That council is not one you may see.")
+    return code
+
+
+def quality_checks(user: User, la: str) -> dict:
+    """The checks each load of a council ran across the warehouse, as this user may see them:
+
+    {"runs": [{load_id, period_end, loaded_at, status, ran_at, expectations, failed,
+               not_run, compared_with}] newest first,
+     "results": {load_id: [{expectation, area, rule, title, unit, success, checked,
+                           unexpected, unexpected_percent, observed, not_run, fix}] in the
+                 suite's order}}
+
+    success is None for a check that was not run (not_run says why). For members the counts
+    (checked, unexpected, unexpected_percent, observed) are None: they see whether each check
+    was met, never a count. A warehouse loaded before the checks existed has no runs."""
+    code = _checked_la(user, "quality checks", la)
+    con = connection()
+    if con is None or not _columns(con, "quality_runs") or \
+            not _columns(con, "quality_results"):
+        return {"runs": [], "results": {}}
+    runs = _records(con, f"""
+        SELECT l.load_id, l.period_end, l.loaded_at, l.status,
+               {_selected(con, "quality_runs", "q", _QUALITY_RUN_COLUMNS)}
+        FROM quality_runs q JOIN load_log l USING (load_id)
+        WHERE l.la_code = ? ORDER BY l.loaded_at DESC, l.load_id DESC""", [code])
+    results: dict[str, list[dict]] = {}
+    for row in _records(con, f"""
+            SELECT r.load_id, {_selected(con, "quality_results", "r", _QUALITY_RESULT_COLUMNS)}
+            FROM quality_results r JOIN load_log l USING (load_id)
+            WHERE l.la_code = ? ORDER BY r.load_id, r.seq""", [code]):
+        row.pop("seq")
+        if user.suppressed:
+            row.update(dict.fromkeys(QUALITY_COUNTS))
+        results.setdefault(row.pop("load_id"), []).append(row)
+    return {"runs": runs, "results": results}
+
+
+def _quality_load(con, load_id: object, la: str | None = None) -> tuple[str, str] | None:
+    """(load id, council) as the load log holds them, for a load id sent in a request; None
+    when it names no load (of that council, when one is given)."""
+    if con is None or not isinstance(load_id, str):
+        return None
+    found = con.execute("SELECT load_id, la_code FROM load_log WHERE load_id = ?",
+                        [load_id[:80]]).fetchone()
+    return found if found and (la is None or found[1] == la) else None
+
+
+def quality_rows(user: User, la: str, load_id: str, expectation: str) -> list[dict]:
+    """The rows a failed check found in a load (at most etl.quality's cap), in order:
+    [{"child": id or None, "detail": text}]. Analysts and admins only; the load must be one
+    of the council's in the load log and the check one it ran, else NotFound. Every view and
+    refusal is audited with the council, the load and the check's key, and the number of
+    rows: never a child's id nor the request's text."""
+    con = connection()
+    try:
+        code = parse_la_code(la) if isinstance(la, str) else "(not a council)"
+    except ConfigError:
+        code = "(not a council)"
+    found = _quality_load(con, load_id, code)
+    key = None
+    if found and isinstance(expectation, str) and _columns(con, "quality_results"):
+        row = con.execute("SELECT expectation FROM quality_results WHERE load_id = ? AND "
+                          "expectation = ? LIMIT 1", [found[0], expectation[:200]]).fetchone()
+        key = row[0] if row else None
+    asked = {"la": code, "load_id": found[0] if found else "(not a load)",
+             "expectation": key or "(not a check)"}
+    if user.role not in REPORT_ROLES:
+        raise refuse(user, QUALITY_ROWS_ACTION, asked,
+                     "the rows a check found name children: analysts only")
+    if code not in user_las(user):
+        raise refuse(user, QUALITY_ROWS_ACTION, asked, "That council is not one you may see.")
+    if key is None:
+        audit(user, QUALITY_ROWS_ACTION, asked, 0, outcome="refused")
+        raise NotFound("no such check for that load")
+    rows = _records(con, """
+        SELECT child, detail FROM quality_rows WHERE load_id = ? AND expectation = ?
+        ORDER BY seq""", [found[0], key]) if _columns(con, "quality_rows") else []
+    audit(user, QUALITY_ROWS_ACTION, asked, len(rows), outcome="shown")
+    return rows
+
+
+def _data_docs_site(load_id: str) -> Path:
+    """Where a load's Data Docs are built (the load id as the load log holds it)."""
+    return settings.data_dir() / "reports" / load_id / "data-docs"
+
+
+def data_docs_built(la: str, load_id: str) -> bool:
+    """Whether a load of the council has its Data Docs site (names only, no data read)."""
+    found = _quality_load(connection(), load_id, la)
+    return found is not None and (_data_docs_site(found[0]) / "index.html").is_file()
+
+
+def data_docs_file(user: User, load_id: str, page: str) -> tuple[Path, str]:
+    """A page (or other file) of a load's Data Docs site, as (path, content type), for
+    analysts and admins. The site's folder is built from the load id as found in the load log
+    (of a council the user may see), never from the request's text, and the page is resolved
+    inside it by etl.quality.docs. Page views and every refusal are audited."""
+    from etl.quality import docs
+
+    found = _quality_load(connection(), load_id)
+    if found is not None and user.councils is not None and found[1] not in user.councils:
+        found = None  # a load of another council is no load to them
+    asked = {"load_id": found[0], "la": found[1]} if found else {"load_id": "(not a load)"}
+    if user.role not in REPORT_ROLES:
+        raise refuse(user, DATA_DOCS_ACTION, asked, "Data Docs are for analysts")
+    site = _data_docs_site(found[0]) if found else None
+    path = docs.site_file(site, page) if site is not None and site.is_dir() and \
+        isinstance(page, str) else None
+    if path is None:
+        audit(user, DATA_DOCS_ACTION, {**asked, "page": "(not a page)"}, 0, outcome="refused")
+        raise NotFound("no such page")
+    if path.suffix.lower() in (".html", ".htm"):
+        # the page as the site names it on disk (GX's own file names: check keys and times)
+        shown = path.resolve().relative_to(site.resolve()).as_posix()
+        audit(user, DATA_DOCS_ACTION, {**asked, "page": shown}, 0, outcome="shown")
+    return path, docs.content_type(path)
+
+
+def data_docs_asset(user: User, name: str) -> tuple[Path, str]:
+    """A vendored script, style sheet or font the Data Docs pages use, as (path, content
+    type), for analysts and admins. Not audited when served (it holds no data); refusals
+    are."""
+    from etl.quality import docs
+
+    if user.role not in REPORT_ROLES:
+        raise refuse(user, "data docs asset", {}, "Data Docs are for analysts")
+    path = docs.asset_file(name) if isinstance(name, str) else None
+    if path is None:
+        audit(user, "data docs asset", {"asset": "(not an asset)"}, 0, outcome="refused")
+        raise NotFound("no such file")
+    return path, docs.content_type(path)
+
+
 def loads_behind(la: str, period_end: dt.date) -> list[dict]:
     """The loads an LA's figures at a period end can use (every load in force up to it, the
     earlier extracts stitching in-year windows), oldest first, each with its files and their

@@ -24,6 +24,7 @@ from dashboard.packs import annex_a
 from dashboard.pages import (audit_log, commentary, compare, drill, indicator, overview, packs,
                              quality, scorecard, theme)
 from dashboard.view import View
+from etl.quality import docs
 from etl.warehouse.publish import WarehouseError, private_data_dir
 
 log = logging.getLogger(__name__)
@@ -220,18 +221,52 @@ def serve_report(load_id: str, name: str) -> Response:
         return auth.refusal("Rejects reports hold child-level data and are for analysts.")
     except access.NotFound:
         return auth.refusal("There is no such report.", 404)
-    response = send_file(path, mimetype=content_type, max_age=0, conditional=False,
-                         as_attachment=name.endswith(".csv"),
-                         download_name=f"rejects-{path.parent.name}{path.suffix}")
-    # the report shows values exactly as the extract held them: nothing in it may run
-    response.headers["Content-Security-Policy"] = \
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-    return response
+    return send_file(path, mimetype=content_type, max_age=0, conditional=False,
+                     as_attachment=name.endswith(".csv"),
+                     download_name=f"rejects-{path.parent.name}{path.suffix}")
+
+
+# the rejects report shows values exactly as the extract held them: nothing in it may run
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 def no_report(anything: str) -> Response:
     """Any other path under /reports/: refused (and audited) like a forged load id."""
     return serve_report(anything, "")
+
+
+def serve_data_docs(load_id: str, page: str) -> Response:
+    """A page of a load's Data Docs (the checks across the warehouse, as great-expectations
+    shows them), for analysts and admins. The data layer finds the load in the load log,
+    resolves the page inside its site and audits every page and refusal."""
+    try:
+        path, content_type = access.data_docs_file(current_user(), load_id, page)
+    except access.AccessDenied:
+        return auth.refusal("Data Docs are for analysts.")
+    except access.NotFound:
+        return auth.refusal("There is no such page.", 404)
+    response = send_file(path, mimetype=content_type, max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def serve_data_docs_asset(name: str) -> Response:
+    """A script, style sheet or font the Data Docs pages use, vendored with the app (no CDN),
+    for analysts and admins."""
+    try:
+        path, content_type = access.data_docs_asset(current_user(), name)
+    except access.AccessDenied:
+        return auth.refusal("Data Docs are for analysts.")
+    except access.NotFound:
+        return auth.refusal("There is no such file.", 404)
+    return send_file(path, mimetype=content_type, max_age=0, conditional=False)
+
+
+def own_policy(view, policy: str) -> None:
+    """flask-talisman writes its Content-Security-Policy on every response after the view has
+    run, over any the view set: a view's own policy has to be given to talisman, as its
+    per-view decorator does (the attribute it reads)."""
+    view.talisman_view_options = {"content_security_policy": policy}
 
 
 def serve_pack(run_id: int) -> Response:
@@ -299,6 +334,16 @@ def create_app(demo: bool = False) -> Dash:
     app.server.add_url_rule("/reports/packs/<int:run_id>.pdf", "pack", serve_pack)
     app.server.add_url_rule("/reports/packs/<path:anything>", "no_pack", no_pack)
     app.server.add_url_rule("/reports/annex-a.xlsx", "annex_a", serve_annex_a)
+    own_policy(serve_report, REPORT_POLICY)
+    # a load's Data Docs and the files they use (before the catch-all below)
+    for view in (serve_data_docs, serve_data_docs_asset):
+        own_policy(view, docs.CSP)
+    app.server.add_url_rule("/reports/<load_id>/data-docs/", "data_docs", serve_data_docs,
+                            defaults={"page": "index.html"})
+    app.server.add_url_rule("/reports/<load_id>/data-docs/<path:page>", "data_docs_page",
+                            serve_data_docs)
+    app.server.add_url_rule("/reports/data-docs-assets/<path:name>", "data_docs_asset",
+                            serve_data_docs_asset)
     # anything else under /reports/ is no report (not the app's page, which Dash would serve)
     app.server.add_url_rule("/reports/<path:anything>", "no_report", no_report)
 

@@ -133,6 +133,10 @@ def cmd_load(args) -> int:
           f"as load {result.load_id}.")
     _print_summary(validated, list(result.warnings) + list(validated.warnings))
     print(f"Rejects report: {result.reports['html']} and {result.reports['csv']}")
+    checks = result.checks
+    print(f"Checks across the warehouse: {len(checks.results) - checks.failed - checks.not_run}"
+          f" met, {checks.failed} not met, {checks.not_run} not run "
+          f"({checks.seconds:.1f} s); see `cpd quality` or the data-quality page.")
     return 0
 
 
@@ -193,6 +197,105 @@ def cmd_indicators(args) -> int:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(to_csv(result))
+    return 0
+
+
+QUALITY_EXAMPLES = 5  # rows shown per failed check in the text format
+
+
+def _quality_run(con, la_code: str, period_end: dt.date | None) -> dict:
+    """The checks across the warehouse that the load in use for a council's period end ran
+    (default: its latest period end), with the rows each failed check found. Raises
+    UsageError when there is no such load, or it ran no checks."""
+    from etl.indicators.engine import loaded_periods
+
+    periods = loaded_periods(con, la_code)
+    period_end = period_end or (periods[-1] if periods else None)
+    if period_end not in periods:
+        raise UsageError(f"nothing is loaded for {la_code} at {period_end}: the period ends "
+                         f"loaded are {', '.join(p.isoformat() for p in periods) or 'none'}.")
+    load = con.execute("SELECT load_id FROM load_log WHERE la_code = ? AND period_end = ? AND "
+                       "status = 'active' ORDER BY loaded_at DESC LIMIT 1",
+                       [la_code, period_end]).fetchone()
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    run = None if load is None or not {"quality_runs", "quality_results"} <= tables else \
+        con.execute("SELECT ran_at, compared_with, expectations, failed, not_run FROM "
+                    "quality_runs WHERE load_id = ?", [load[0]]).fetchone()
+    if run is None:
+        raise UsageError(f"the load in use for {la_code} at {period_end.isoformat()} was made "
+                         "before the checks across the warehouse existed, so it ran none.")
+    cursor = con.execute(
+        "SELECT expectation, area, rule, title, success, checked, unexpected, "
+        "unexpected_percent, observed, not_run, fix FROM quality_results WHERE load_id = ? "
+        "ORDER BY seq", [load[0]])
+    names = [d[0] for d in cursor.description]
+    results = [dict(zip(names, row), rows=[]) for row in cursor.fetchall()]
+    if "quality_rows" in tables:
+        found = {r["expectation"]: r["rows"] for r in results}
+        for key, child, detail in con.execute(
+                "SELECT expectation, child, detail FROM quality_rows WHERE load_id = ? "
+                "ORDER BY expectation, seq", [load[0]]).fetchall():
+            if key in found:
+                found[key].append({"child": child, "detail": detail})
+    ran_at, compared_with, expectations, failed, not_run = run
+    return {"la": la_code, "period_end": period_end.isoformat(), "load_id": load[0],
+            "ran_at": ran_at.isoformat(timespec="seconds"),
+            "compared_with": compared_with.isoformat() if compared_with else None,
+            "expectations": expectations, "failed": failed, "not_run": not_run,
+            "results": results}
+
+
+def _print_quality(report: dict) -> None:
+    """The checks grouped by area, those not met first in each, with a few of the rows each
+    found."""
+    def day(text):
+        return dt.date.fromisoformat(text).strftime("%d/%m/%Y")
+
+    compared = (f"compared with the period end {day(report['compared_with'])}"
+                if report["compared_with"] else "no earlier period end to compare with")
+    met = sum(r["success"] is True for r in report["results"])
+    print(f"Checks across the warehouse for {report['la']} at {day(report['period_end'])} "
+          f"(load {report['load_id']}, run {report['ran_at'].replace('T', ' ')} UTC; "
+          f"{compared}).")
+    print(f"{len(report['results'])} checks: {met} met, {report['failed']} not met, "
+          f"{report['not_run']} not run.")
+    areas: dict[str, list[dict]] = {}
+    for result in report["results"]:
+        areas.setdefault(result["area"], []).append(result)
+    order = {False: 0, None: 1, True: 2}  # not met first, then not run, then met
+    for area, results in areas.items():
+        print(f"\n{area}")
+        for r in sorted(results, key=lambda r: order[r["success"]]):
+            rule = f" [{r['rule']}]" if r["rule"] else ""
+            if r["success"] is None:
+                print(f"  – NOT RUN  {r['title']}{rule}: {r['not_run'] or 'not run'}")
+                continue
+            mark = "✓ met     " if r["success"] else "✕ NOT MET "
+            print(f"  {mark} {r['title']}{rule}: {r['observed'] or ''}")
+            if r["success"] is False:
+                print(f"      What to do: {r['fix']}")
+                for row in r["rows"][:QUALITY_EXAMPLES]:
+                    print("      " + (f"{row['child']}: " if row["child"] else "")
+                          + row["detail"])
+                more = max(len(r["rows"]), r["unexpected"] or 0) - QUALITY_EXAMPLES
+                if more > 0:
+                    print(f"      ... and {more:,} more: see `--format json` (up to "
+                          f"{len(r['rows']):,} listed) or the data-quality page.")
+
+
+def cmd_quality(args) -> int:
+    """The checks across the warehouse for a council's load in use at a period end, read
+    from the published warehouse (read-only: nothing is written)."""
+    period_end = period_end_arg(args.period_end) if args.period_end else None
+    con, la_code = _reading(args)
+    try:
+        report = _quality_run(con, la_code, period_end)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        _print_quality(report)
     return 0
 
 
@@ -569,6 +672,13 @@ def parser() -> argparse.ArgumentParser:
                    help="apply disclosure control (as members see figures)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("quality", help="print the checks across the warehouse that the "
+                                       "load in use ran (read only)")
+    p.add_argument("--la", help="ONS code of the LA (default: the only LA loaded)")
+    p.add_argument("--period-end", help="YYYY-MM-DD (default: the latest loaded)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_quality)
 
     p = sub.add_parser("pack", help="build the board pack or the Ofsted preparation pack "
                                     "as a PDF")

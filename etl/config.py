@@ -19,6 +19,7 @@ from pathlib import Path
 
 from etl import settings
 from etl.indicators.catalogue import BY_ID
+from schemas.expectations import tolerances
 
 # ONS codes of English upper-tier authorities: unitaries, metropolitan and London boroughs,
 # counties (E06, E08, E09, E10), as used by DfE.
@@ -148,6 +149,10 @@ def _read(path: Path) -> LAConfig:
         raise ConfigError(f"{path}: [population] must map years to whole numbers, "
                           "e.g. 2025 = 61800") from None
     _check_benchmarks(path, data)
+    try:
+        tolerances(data.get("quality"))
+    except ValueError as err:
+        raise ConfigError(f"{path}: {err}") from None
     return LAConfig(str(la.get("name", la["code"])), la["code"], str(la.get("region", "")),
                     population, _with_england(data), path)
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import report
+from etl import quality, report
+from etl.config import config_for
 from etl.read import read_extract, require_tables
 from etl.validate import REJECT_COLUMNS, Validated, validate
 from etl.indicators import published, units
@@ -37,6 +38,7 @@ class LoadResult:
     validated: Validated | None = None
     warnings: tuple[str, ...] = ()
     reports: dict[str, Path] | None = None
+    checks: "quality.QualityRun | None" = None  # the data-quality suite's run
 
 
 def code_version() -> str:
@@ -71,6 +73,9 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
     path = Path(path)
     extract = read_extract(path)
     require_tables(extract, path)
+    # the council's data-quality tolerances (checked when its configuration is read)
+    quality_settings = config_for(la_code).raw.get("quality")
+    quality.import_gx_soon()  # seconds of importing, done while the extract is validated
     validated = validate(extract, period_end)
     checksums = {name: tf.sha256 for name, tf in extract.files.items()}
     print_ = fingerprint(la_code, period_end, checksums)
@@ -100,16 +105,24 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
             units.rebuild(con)
             published.rebuild(con)  # what every page view would otherwise work out
             con.execute("COMMIT")
+            # the checks read the committed warehouse (a check's own SQL fault then costs that
+            # check, not the load's transaction) and their results join it before publishing
+            checks = quality.run(con, load_id, la_code, period_end, quality_settings)
+            con.execute("BEGIN")
+            quality.store(con, checks)
+            con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()
         publish.publish(building, load_id)
         # the report only once the load is published, and only ever complete under its id
         reports = report.publish_reports(validated.rejects, publish.reports_dir(), load_id,
-                                         report.load_title(str(path), period_end))
-    log.info("published load %s", load_id)
+                                         report.load_title(str(path), period_end),
+                                         checks.gx_results)
+    log.info("published load %s (data-quality checks: %d not met, %d not run, %.2f s)",
+             load_id, checks.failed, checks.not_run, checks.seconds)
     return LoadResult(load_id, la_code, period_end, False, validated, tuple(extract.warnings),
-                      reports)
+                      reports, checks)
 
 
 def _record(con, load_id, la_code, period_end, path, print_, extract, validated) -> None:

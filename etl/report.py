@@ -15,15 +15,20 @@ renamed into place (`publish_reports`), so a folder under a load's id is never h
 from __future__ import annotations
 
 import html
+import json
+import logging
 import os
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl.validate import REJECT_COLUMNS
 from etl.warehouse.publish import BUILDING_PREFIX, fsync_path, open_private
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
+
+log = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLES = 5  # example rows per rule in the HTML report
@@ -216,10 +221,11 @@ def write_reports(rejects: pd.DataFrame, folder: Path, title: str) -> dict[str, 
 
 
 def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
-                    title: str) -> dict[str, Path]:
+                    title: str, gx_results: list[dict] | None = None) -> dict[str, Path]:
     """A published load's report, as `reports/<load_id>/`: written in full to
     `reports/.building-<pid>` and renamed into place, so a report folder under a load id is
-    always complete. Call with the load lock held."""
+    always complete. With the load's great-expectations results, its Data Docs go in the same
+    folder (`data-docs/`). Call with the load lock held."""
     reports = Path(reports)
     reports.mkdir(mode=0o700, parents=True, exist_ok=True)
     building = reports / f"{BUILDING_PREFIX}{os.getpid()}"
@@ -228,6 +234,8 @@ def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
     paths = write_reports(rejects, building, title)
     for path in paths.values():
         fsync_path(path)
+    if gx_results:
+        _write_data_docs(gx_results, building / "data-docs", title)
     if final.is_symlink() or final.is_file():
         final.unlink()
     elif final.exists():  # only if a load id were ever reused: replace, never mix
@@ -237,9 +245,31 @@ def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
     return {kind: final / path.name for kind, path in paths.items()}
 
 
+def _write_data_docs(gx_results: list[dict], folder: Path, title: str) -> None:
+    """The load's Data Docs. They only present results the warehouse already holds (and the
+    data-quality page shows), so a failure to build them costs the docs, not the report."""
+    try:
+        from etl.quality import docs
+
+        docs.write_site(gx_results, folder, title.replace("Rejects for", "Data checks for"))
+    except Exception as err:  # a fault in building the docs; the message may quote data
+        log.warning("Data Docs were not built (%s)", type(err).__name__)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def load_title(source: str, period_end) -> str:
     """The heading of a load's report."""
     return f"Rejects for {Path(str(source)).name}, period end {pd.Timestamp(period_end):%d/%m/%Y}"
+
+
+def _gx_results(con, load_id: str) -> list[dict] | None:
+    """A load's great-expectations results as stored (None for a load from before them)."""
+    try:
+        row = con.execute("SELECT gx_results FROM quality_runs WHERE load_id = ?",
+                          [load_id]).fetchone()
+    except duckdb.CatalogException:  # a warehouse built before the data-quality checks
+        return None
+    return json.loads(row[0]) if row else None
 
 
 def restore_missing() -> list[str]:
@@ -266,7 +296,8 @@ def restore_missing() -> list[str]:
             old = rejects["action"].isna()
             rejects.loc[old, "action"] = rejects.loc[old, "severity"].map(
                 {"error": KEPT_OUT, "warning": REPORTED})
-            publish_reports(rejects, reports, load_id, load_title(source, period_end))
+            publish_reports(rejects, reports, load_id, load_title(source, period_end),
+                            _gx_results(con, load_id))
     finally:
         con.close()
     return [load[0] for load in missing]

@@ -21,6 +21,25 @@ def data_dir(tmp_path, monkeypatch):
 # pytest temp folder are scanned for the sample's child identifiers: a hit fails the run, naming
 # the file and the number of hits, never the identifiers.
 
+# The files that take a minute or more of a worker's time. pytest-xdist (`--dist loadfile`)
+# hands whole files to its two workers in collection order, so these go first: a long file
+# last would leave one worker running it alone while the other waits.
+SLOWEST_FIRST = [
+    "tests/security/test_forged_callbacks.py", "tests/etl/test_messy.py",
+    "tests/quality/test_expectations.py", "tests/etl/test_kill.py",
+    "tests/packs/test_packs.py", "tests/packs/test_archive.py",
+    "tests/packs/test_packs_page.py", "tests/dashboard/test_commentary.py",
+    "tests/indicators/test_published.py", "tests/etl/test_cli_corpus.py",
+    "tests/security/test_member_figures.py", "tests/quality/test_quality_page.py",
+]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    first = {name: rank for rank, name in enumerate(SLOWEST_FIRST)}
+    # a stable sort: the files not named keep their order, after these
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+
+
 def pytest_sessionstart(session):
     import logging
 

@@ -144,9 +144,10 @@ def provenance(la: str, la_name: str, kind: str, period_end: dt.date, built_on: 
     }
 
 
-def data_quality_blocks(la: str, period_end: dt.date, child_level: bool) -> list[dict]:
-    """The data-quality statement: each load used, what was read, loaded and kept out, and the
-    most frequent problems by rule. Counts only: no child, no value."""
+def data_quality_blocks(viewer: access.User, la: str, period_end: dt.date) -> list[dict]:
+    """The data-quality statement: each load used, what was read, loaded and kept out, the
+    most frequent problems by rule, and the checks across the warehouse not met. Counts only
+    (and for members, not even those of the checks): no child, no value."""
     found = access.data_quality(la)
     loads = [l for l in found["loads"] if l["period_end"] <= period_end
              and l["status"] != "superseded"]
@@ -172,9 +173,36 @@ def data_quality_blocks(la: str, period_end: dt.date, child_level: bool) -> list
             f"The most frequent problems in the extract for {fmt_date(latest['period_end'])}",
             ["Rule", "What it checks", "Rows", "What was done"],
             [[r["rule"], r["message"], f"{r['rows']:,}", r["action"]] for r in rules]))
-    if not child_level:
+    blocks += check_blocks(viewer, la, latest)
+    if not viewer.sees_child_level:
         blocks.append(para("Analysts can see every problem, row by row, on the dashboard's "
                            "data quality page.", "muted"))
+    return blocks
+
+
+def check_blocks(viewer: access.User, la: str, load: dict) -> list[dict]:
+    """The checks across the warehouse that the latest load ran (etl.quality), as the
+    viewer may see them: those not met, with what they found for officers only."""
+    found = access.quality_checks(viewer, la)
+    results = found["results"].get(load["load_id"])
+    when = fmt_date(load["period_end"])
+    if not results:
+        return [para(f"The checks across the loaded data were not run for the extract for "
+                     f"{when}: it was loaded before they existed.")]
+    not_met = [r for r in results if r["success"] is False]
+    not_run = sum(r["success"] is None for r in results)
+    blocks = [para(
+        f"Once loaded, the extract for {when} was checked as a whole against {len(results)} "
+        "expectations (across files, across each child's history and against the period end "
+        f"before): {len(results) - len(not_met) - not_run} met, {len(not_met)} not met, "
+        f"{not_run} not run.")]
+    if not_met:
+        counts = not viewer.suppressed
+        blocks.append(table(
+            f"Checks not met by the extract for {when}",
+            ["Check", "DfE rule", *(["Found"] if counts else []), "What to do"],
+            [[r["title"], r["rule"] or "—", *([r["observed"]] if counts else []), r["fix"]]
+             for r in not_met]))
     return blocks
 
 
@@ -212,7 +240,7 @@ def board_pack(viewer: access.User, la: str, period_end: dt.date, built_on: dt.d
             reading, f"outcome-{outcome.replace(' ', '-')}", f"Outcome: {outcome}",
             OUTCOME_TEXT[outcome], outcome_indicators(outcome), OUTCOME_HEADLINES[outcome]))
     sections.append(section("data-quality", "Data quality",
-                            data_quality_blocks(la, period_end, False)))
+                            data_quality_blocks(viewer, la, period_end)))
     return {
         "kind": "board", "title": "Corporate parenting board pack", "la": la,
         "la_name": reading.la_name, "period_end": period_end, "built_on": built_on,
@@ -366,7 +394,7 @@ def ofsted_pack(viewer: access.User, la: str, period_end: dt.date, built_on: dt.
     for key, title, ids in OFSTED_PARTS:
         sections.append(section(key, title, measure_blocks(reading, teams, ids)))
     sections.append(section("data-quality", "Data quality",
-                            data_quality_blocks(la, period_end, True)))
+                            data_quality_blocks(viewer, la, period_end)))
     scope = "the whole council" if viewer.teams is None else \
         "these teams only: " + ", ".join(sorted(viewer.teams))
     return {

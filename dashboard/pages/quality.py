@@ -1,7 +1,9 @@
 """The data-quality page: what each load of the council shown found, by rule, and what was done
-to each problem (the row kept out, the value blanked, or only reported); the loads with their
-counts and the trend across period ends. Counts only, for every role; analysts also get a
-link to each load's rejects report (child ids and values), served by the app (app.py)."""
+to each problem (the row kept out, the value blanked, or only reported); beside them the checks
+the load ran across the warehouse (warehouse_checks); the loads with their counts and the trend
+across period ends. Counts only, for every role (members see whether each check across the
+warehouse was met, without its counts); analysts also get a link to each load's rejects report
+(child ids and values), served by the app (app.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +13,9 @@ from dash import html
 
 from dashboard import access, figures
 from dashboard.components import fmt_date, link, table
+from dashboard.pages import warehouse_checks
 from dashboard.view import View
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
-
 
 
 def chosen_load(loads: list[dict], period: dt.date | None, requested: str | None
@@ -81,6 +83,7 @@ def trend(loads: list[dict]) -> list[dict]:
 
 def layout(view: View) -> list:
     quality = access.data_quality(view.la)
+    checks = access.quality_checks(view.user, view.la)
     loads, by_rule = quality["loads"], quality["by_rule"]
     name = access.config(view.la).name
     load = chosen_load(loads, view.period, view.params.get("load"))
@@ -113,6 +116,7 @@ def layout(view: View) -> list:
             html.P(["The rejects report lists each problem with its file, row, child, column "
                     "and value: ", *report_links(view, load), "."], className="plain")
             if analyst else None,
+            *warehouse_checks.section(view, load, checks),
         ]
     periods = trend(loads)
     problem_title = "Problems found in each period end's load"
@@ -131,6 +135,7 @@ def layout(view: View) -> list:
                   [[fmt_date(p["period_end"]), f"{p['problems']:,}",
                     *(count(v) for v in done(p).values())] for p in periods]),
         ]
+    content += warehouse_checks.trend(checks)
     latest = view.periods[-1] if view.periods else None
     headers = ["Period end", "Year", "Loaded (UTC)", "Status", "Rows read", "Rows loaded",
                "Rows kept out", "Values blanked", "Reported only", "Rule set"]

@@ -49,7 +49,7 @@ class WarehouseError(Exception):
 _PUBLISHED_NAME = re.compile(r"warehouse-[0-9A-Za-z-]{1,80}\.duckdb")
 
 
-def _private_dir(path: Path) -> Path:
+def private_dir(path: Path) -> Path:
     """`path` as a directory only its owner can enter: created 0700, tightened if wider."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.stat().st_mode & 0o077:
@@ -60,19 +60,19 @@ def _private_dir(path: Path) -> Path:
 def private_data_dir() -> Path:
     """The data directory (`CPD_DATA_DIR`), created 0700, or tightened to 0700 if it exists
     with wider permissions. Everything under it then is out of other users' reach."""
-    return _private_dir(settings.data_dir())
+    return private_dir(settings.data_dir())
 
 
 def warehouse_dir() -> Path:
     private_data_dir()
-    return _private_dir(settings.data_dir() / "warehouse")
+    return private_dir(settings.data_dir() / "warehouse")
 
 
 def reports_dir() -> Path:
     """Where each load's rejects report lives, as `<load_id>/rejects.{csv,html}` (and
     `cpd validate`'s as `validate-<time>/`)."""
     private_data_dir()
-    return _private_dir(settings.data_dir() / "reports")
+    return private_dir(settings.data_dir() / "reports")
 
 
 def current_path() -> Path | None:

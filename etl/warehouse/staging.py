@@ -34,6 +34,23 @@ CREATE TABLE IF NOT EXISTS rejects (
     file VARCHAR NOT NULL, table_name VARCHAR NOT NULL, row_number INTEGER NOT NULL,
     child VARCHAR, column_name VARCHAR, value VARCHAR, rule VARCHAR NOT NULL,
     message VARCHAR NOT NULL, severity VARCHAR NOT NULL, action VARCHAR);
+-- The great-expectations suite's results for each load (etl.quality): one run per load, one
+-- result per expectation in the suite's order (success NULL: not run, `not_run` says why), and
+-- the rows or children each failed expectation found (at most etl.quality.ROWS_KEPT each).
+CREATE TABLE IF NOT EXISTS quality_runs (
+    load_id VARCHAR PRIMARY KEY, la_code VARCHAR NOT NULL, period_end DATE NOT NULL,
+    compared_with DATE, ran_at TIMESTAMP NOT NULL, seconds DOUBLE NOT NULL,
+    gx_version VARCHAR NOT NULL, expectations INTEGER NOT NULL, failed INTEGER NOT NULL,
+    not_run INTEGER NOT NULL, gx_results VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS quality_results (
+    load_id VARCHAR NOT NULL, la_code VARCHAR NOT NULL, period_end DATE NOT NULL,
+    seq INTEGER NOT NULL, expectation VARCHAR NOT NULL, area VARCHAR NOT NULL,
+    rule VARCHAR, title VARCHAR NOT NULL, unit VARCHAR NOT NULL, success BOOLEAN,
+    checked INTEGER, unexpected INTEGER, unexpected_percent DOUBLE, observed VARCHAR,
+    observed_json VARCHAR, not_run VARCHAR, fix VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS quality_rows (
+    load_id VARCHAR NOT NULL, expectation VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    child VARCHAR, detail VARCHAR NOT NULL);
 -- columns added after the first release: a warehouse built before them gains them on its next
 -- load (the load log's old rows read as not known)
 ALTER TABLE load_log ADD COLUMN IF NOT EXISTS values_blanked INTEGER;

@@ -127,6 +127,9 @@ def test_filtering_text_and_number_columns(page, live_server, team):
     total = page.locator(ROWS).count()
     page.get_by_role("textbox", name="Sex Filter Input").fill("Female")
     expect(page.locator(ROWS)).not_to_have_count(total)
+    # the grid filters after a pause and redraws its rows: wait until no "Male" is shown
+    expect(page.locator(f"{ROWS} [col-id='Sex']", has_text=re.compile(r"^\s*Male\s*$"))
+           ).to_have_count(0)
     assert set(column(page, "Sex")) == {"Female"}
     females = page.locator(ROWS).count()
     assert 0 < females < total

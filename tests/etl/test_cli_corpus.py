@@ -443,6 +443,7 @@ BASE = {
     "load-sample": lambda world, tmp: ["load-sample", "--manifest", str(world.manifest)],
     "loads": lambda world, tmp: ["loads"],
     "indicators": lambda world, tmp: ["indicators"],
+    "quality": lambda world, tmp: ["quality"],
     "synth": lambda world, tmp: ["synth", str(tmp / "out"), "--scale", "60",
                                  "--config", str(CONFIG)],
     # users and audit have nested commands: their options are fuzzed in "users and audit"

@@ -132,6 +132,19 @@ def test_ofsted_figures_are_the_unsuppressed_figures_of_cpd_indicators(packs):
     assert "OFFICIALSENSITIVE" in text
 
 
+def test_the_data_quality_statement_names_the_checks_not_met(packs):
+    # the sample's last load does not meet two checks across the warehouse (explained in
+    # tests/quality/test_sample_checks.py): members read which, officers also what was found
+    for kind in ("board", "ofsted"):
+        text = packs[f"{kind}_text"]
+        assert plain("Once loaded, the extract for 30 Sep 2026 was checked as a whole against "
+                     "24 expectations") in text
+        assert plain("22 met, 2 not met, 0 not run") in text
+        assert plain("Every social worker with a child at the period end is in the "
+                     "staff-to-team extract with a team") in text
+        assert ("2 of 39 social workers" in text) == (kind == "ofsted")
+
+
 def test_no_child_identifier_date_of_birth_or_postcode_in_the_board_pack(packs):
     text = packs["board_text"]
     name = (packs["folder"] / "warehouse" / "CURRENT").read_text().strip()

@@ -254,3 +254,14 @@ def test_after_a_413_the_next_request_on_the_connection_is_answered(live_server)
         answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 200"), \
         f"after a 413 kept alive, the next request got {answer[:60]!r}"
+
+
+def test_the_rejects_report_has_its_own_policy(responses):
+    # its values are as the extract held them: nothing in it may run or load (the policy
+    # is talisman's per-view one: a header the view set itself would be written over)
+    from dashboard.app import REPORT_POLICY
+
+    assert responses["report"].headers["Content-Security-Policy"] == REPORT_POLICY
+    assert csp(responses["report"]) == {"default-src": ["'none'"],
+                                        "style-src": ["'unsafe-inline'"],
+                                        "frame-ancestors": ["'none'"]}
