@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from schemas.codes import PLACE_ADOPTION, REC_ADOPTED
+from schemas.codes import LS_SHORT_BREAK, PLACE_ADOPTION, REC_ADOPTED
+from schemas.rules import KEPT_OUT
 from etl.warehouse.staging import stg_name
 from schemas.tables import TABLES
 
@@ -126,7 +127,7 @@ def _same_place(a: str, b: str) -> str:
 # check above would see if they had been loaded): still faults to fix, so they count.
 _KEPT_OUT = """SELECT child, file || ' row ' || row_number || ', kept out when loaded: '
                    || replace('{what}', '{{}}', coalesce(value, 'blank')), false
-        FROM rejects WHERE load_id = $load AND rule = '{rule}' AND action = 'row kept out'"""
+        FROM rejects WHERE load_id = $load AND rule = '{rule}' AND action = '""" + KEPT_OUT + "'"
 
 
 # DfE's OC2 cohort, as the OC2 file is written: looked after on the period end (an episode
@@ -475,13 +476,14 @@ SUITE: list[Check] = [
         "headline-counts-steady", "Across periods",
         "Headline counts move by no more than the tolerance since the period end before",
         "headline counts",
-        """WITH counts AS (
+        f"""WITH counts AS (
             -- as each extract itself has them: the warehouse carries a child the extract
             -- left out over from the extract before, so its own count would not drop
             SELECT 'Children looked after at the period end, in the extract' AS metric,
                    period_end, count(DISTINCT child) AS n FROM stg_episodes
             WHERE la_code = $la AND period_end IN ($p, $prev) AND decom <= period_end
-              AND (dec IS NULL OR dec > period_end) AND coalesce(ls, '') NOT IN ('V3', 'V4')
+              AND (dec IS NULL OR dec > period_end)
+              AND coalesce(ls, '') NOT IN ({_in(LS_SHORT_BREAK)})
             GROUP BY ALL
             UNION ALL
             SELECT 'Children looked after in the 12 months', period_end, count(*)

@@ -68,8 +68,8 @@ def ephemeral_context(gx):
 
 
 def import_gx_soon() -> threading.Thread:
-    """Start importing great-expectations in the background (a load does this while it reads
-    and validates the extract)."""
+    """Start importing great-expectations in the background (a load does this while it
+    validates the extract)."""
     thread = threading.Thread(target=import_gx, name="import-gx", daemon=True)
     thread.start()
     return thread
