@@ -158,12 +158,11 @@ def _frame(con, sql: str, values: dict) -> pd.DataFrame:
     return con.execute(sql, _parameters(sql, values)).df().reset_index(drop=True)
 
 
-def _arguments(check: Check, tol: dict, con, values: dict) -> dict:
+def _arguments(check: Check, tol: dict, counts: dict[str, int]) -> dict:
     arguments = check.arguments(tol)
     if check.expectation == "ExpectColumnKLDivergenceToBeLessThan":
         # the earlier period end's age bands; a band empty then gets a sliver of weight, so
         # children in it now give a large divergence rather than an infinite one
-        counts = _partition(check, con, values)
         total = sum(counts.values())
         weights = [counts.get(b, 0) / total or EMPTY_BAND for b in AGE_BANDS]
         arguments["partition_object"] = {
@@ -175,16 +174,17 @@ EMPTY_BAND = 0.001
 
 
 def _partition(check: Check, con, values: dict) -> dict[str, int]:
-    sql = check.extra["partition"]
-    return dict(con.execute(sql, _parameters(sql, values)).fetchall())
+    """A distribution check's counts at the period end before (none for other checks)."""
+    sql = check.extra.get("partition")
+    return dict(con.execute(sql, _parameters(sql, values)).fetchall()) if sql else {}
 
 
-def too_few(check: Check, frame: pd.DataFrame, con, values: dict) -> str | None:
+def too_few(check: Check, frame: pd.DataFrame, counts: dict[str, int]) -> str | None:
     """Why a distribution check is not judged: too few rows now or at the period end before."""
     minimum = check.extra.get("minimum")
     if minimum is None:
         return None
-    before = sum(_partition(check, con, values).values())
+    before = sum(counts.values())
     if min(len(frame), before) < minimum:
         return (f"fewer than {minimum} {check.unit} at this period end or the one before "
                 f"({before:,} then, {len(frame):,} now): too few to compare their spread")
@@ -281,8 +281,9 @@ def run(con: duckdb.DuckDBPyConnection, load_id: str, la_code: str, period_end: 
             continue
         try:
             frame = _frame(con, check.sql, values)
-            outcome.not_run = too_few(check, frame, con, values)
-            arguments = None if outcome.not_run else _arguments(check, tol, con, values)
+            counts = _partition(check, con, values)
+            outcome.not_run = too_few(check, frame, counts)
+            arguments = None if outcome.not_run else _arguments(check, tol, counts)
         except duckdb.Error as err:  # a fault in the check's SQL, never the data's
             log.warning("data-quality check %s could not be computed (%s)", check.key,
                         type(err).__name__)
@@ -314,17 +315,16 @@ def run(con: duckdb.DuckDBPyConnection, load_id: str, la_code: str, period_end: 
             outcome.unexpected = int(found.get("unexpected_count") or 0)
             outcome.unexpected_percent = _number(found.get("unexpected_percent"))
         if not outcome.success:
-            outcome.rows = _rows(check, frame, found, con, values)
+            outcome.rows = _rows(check, frame, found, counts)
     return QualityRun(load_id, la_code, period_end, previous, results, gx_results,
                       gx.__version__, time.perf_counter() - started)
 
 
-def _rows(check: Check, frame: pd.DataFrame, found: dict, con, values: dict
+def _rows(check: Check, frame: pd.DataFrame, found: dict, before: dict[str, int]
           ) -> list[tuple[str | None, str]]:
     """The rows a check not met found: by great-expectations' index of them, or for a
     whole-column statistic, the figures behind it."""
     if "observed_value" in found:  # the age bands then and now
-        before = _partition(check, con, values)
         now = frame["age_band"].value_counts().to_dict()
         total_before, total_now = sum(before.values()) or 1, sum(now.values()) or 1
         return [(None, f"{band}: {100 * before.get(band, 0) / total_before:.1f}% then "
