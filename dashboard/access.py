@@ -32,6 +32,7 @@ from etl.indicators.engine import disproportionality as engine_shares
 from etl.indicators.engine import loaded_las as _loaded_las
 from etl.warehouse.publish import current_path, private_data_dir
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
+from schemas.tables import TABLES
 
 ROLES = state.ROLES
 CHILD_LEVEL_ROLES = {"manager", "analyst", "admin"}
@@ -434,6 +435,42 @@ def quality_checks(user: User, la: str) -> dict:
             row.update(dict.fromkeys(QUALITY_COUNTS))
         results.setdefault(row.pop("load_id"), []).append(row)
     return {"runs": runs, "results": results}
+
+
+# --- Data quality: the local extracts of a load ------------------------------------------------
+# The files a council keeps outside the 903 (ssda903.md, "Local extracts"): a load may hold any
+# of them, and a measure that needs one it lacks says "no data". Counts only; for members none,
+# as for the checks above: a count of rows in a small local file (a council's few sibling
+# groups) could sit beside a figure their view hides.
+
+LOCAL_EXTRACT_COUNTS = ("rows_read", "rows_loaded", "kept_out", "problems")
+
+
+def local_extracts(user: User, la: str, load_id: str) -> list[dict]:
+    """Each local extract (schemas.tables, in its order) in one load of a council:
+    [{"table", "loaded", "file", "rows_read", "rows_loaded", "kept_out", "problems"}], the
+    file and counts None for one the load did not include, the counts None for members. A
+    council the user may not see is refused (audited); a load not the council's gives []."""
+    code = _checked_la(user, "local extracts", la)
+    con = connection()
+    found = _quality_load(con, load_id, code)
+    if found is None:
+        return []
+    files = {row.pop("table"): row for row in _records(con, """
+        SELECT table_name AS "table", file, rows_read, rows_loaded, rows_rejected AS kept_out
+        FROM load_files WHERE load_id = ?""", [found[0]])}
+    problems = dict(con.execute("SELECT table_name, count(*) FROM rejects WHERE load_id = ? "
+                                "GROUP BY table_name", [found[0]]).fetchall())
+    out = []
+    for table in (t.name for t in TABLES.values() if t.local):
+        row = files.get(table)
+        counts = dict.fromkeys(LOCAL_EXTRACT_COUNTS)
+        if row is not None and not user.suppressed:
+            counts = {**{k: row[k] for k in LOCAL_EXTRACT_COUNTS[:3]},
+                      "problems": problems.get(table, 0)}
+        out.append({"table": table, "loaded": row is not None,
+                    "file": row["file"] if row else None, **counts})
+    return out
 
 
 def _quality_load(con, load_id: object, la: str | None = None) -> tuple[str, str] | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.components import change_words, fmt, fmt_date
+from dashboard import access
+from dashboard.components import change_words, fmt, fmt_date, no_data, no_data_reason
 from dashboard.themes import PRINCIPLE_HEADLINES, OUTCOME_HEADLINES
 from etl.indicators.catalogue import BY_ID
 from etl.indicators.engine import same_point_last_year
@@ -36,6 +37,46 @@ def headline_homes() -> dict[int, list[str]]:
 def home_of(indicator_id: str) -> int | None:
     """The principle a headline measure is shown under in full (None: not a headline)."""
     return next((n for n, ids in headline_homes().items() if indicator_id in ids), None)
+
+
+# --- "no data": a measure whose file the period's extract lacks ------------------------------
+# The engine gives such a measure one row, for the whole council; a team or service area has
+# no figure either, and that is not "no children in scope". These put the council's row in.
+
+def figures(user: access.User, la: str, period_end: dt.date,
+            group: tuple[str, str] | None = None) -> dict[str, dict]:
+    """access.figures_for, with the council's "no data" rows for a team or service area."""
+    rows = access.figures_for(user, la, period_end, group)
+    if group is None:
+        return rows
+    council = access.figures_for(user, la, period_end)
+    return {**{i: r for i, r in council.items() if no_data(r)}, **rows}
+
+
+def history(user: access.User, la: str, group: tuple[str, str] | None = None
+            ) -> dict[str, list[tuple]]:
+    """access.history, with the council's "no data" rows for a team or service area."""
+    trends = access.history(user, la, group)
+    if group is None:
+        return trends
+    for i, trend in access.history(user, la).items():
+        have = {p for p, _ in trends.get(i, [])}
+        missing = [(p, row) for p, row in trend if no_data(row) and p not in have]
+        if missing:
+            trends[i] = sorted(trends.get(i, []) + missing, key=lambda t: t[0])
+    return trends
+
+
+def no_data_lines(rows: dict[str, dict], ids: list[str]) -> list[str]:
+    """One plain sentence per missing file, naming the measures that say "no data" for it:
+    "The extract for this period has no siblings file (not the same as zero): Brothers and
+    sisters living together; ...". Nothing when every measure has its data."""
+    by_reason: dict[str, list[str]] = {}
+    for i in dict.fromkeys(ids):
+        if no_data(rows.get(i)):
+            by_reason.setdefault(no_data_reason(rows[i]), []).append(BY_ID[i].title)
+    return [f"{reason.rstrip('.')}, so these measures say no data: {'; '.join(titles)}."
+            for reason, titles in by_reason.items()]
 
 
 def earlier_periods(periods: list[dt.date], period_end: dt.date, count: int = 3

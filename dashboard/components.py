@@ -8,6 +8,7 @@ import urllib.parse
 from dash import dcc, html
 
 from etl.indicators import judgement
+from schemas.tables import TABLES
 
 RAG_ICON = {"green": "✓", "amber": "!", "red": "✕"}
 
@@ -38,6 +39,36 @@ def fmt_date(day: dt.date) -> str:
     return f"{day:%-d %b %Y}"
 
 
+# The engine's note for a measure whose input file is not in the period's extract (a local
+# extract a council may not send): the figure is unknown, which is not the same as zero.
+NO_DATA_NOTE = "no data:"
+
+
+def no_data(row: dict | None) -> bool:
+    """Whether a figure is missing because the period's extract lacks a file it needs: it is
+    shown as "no data", never judged against a target nor compared with another period."""
+    return bool(row) and row.get("value") is None and \
+        (row.get("note") or "").startswith(NO_DATA_NOTE)
+
+
+def no_data_reason(row: dict) -> str:
+    """Why there is no figure, from the engine's note, as a sentence ("The extract for this
+    period has no voice and advocacy file (not the same as zero)")."""
+    why = (row.get("note") or "").split("; ")[0][len(NO_DATA_NOTE):].strip()
+    return (why[:1].upper() + why[1:] + ".") if why else "No extract for this period holds it."
+
+
+def no_data_text(row: dict) -> str:
+    """The whole plain statement for a measure with no data: "No data: the extract ..."."""
+    why = no_data_reason(row)
+    return f"No data: {why[:1].lower()}{why[1:]}"
+
+
+def extract_name(table: str) -> str:
+    """A local extract's file as a reader names it: "voice and advocacy file"."""
+    return TABLES[table].file_label
+
+
 def status_label(row: dict) -> str:
     """The status in words: "Off target", "Near target", "On target", or why there is none."""
     if row.get("rag") is None:
@@ -63,6 +94,8 @@ def rag_badge(row: dict) -> html.Span:
 
 def direction_text(row: dict) -> str:
     """How the figure moved since the same point last year, or why it is not compared."""
+    if no_data(row):
+        return "Not compared: no data for this period"
     d = row.get("direction")
     if not d:
         return (row.get("comparison") or {}).get("reason") or \

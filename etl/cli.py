@@ -76,8 +76,9 @@ def _print_summary(validated, warnings) -> None:
     summary = summary_by_rule(validated.rejects)
     if not summary.empty:
         print("Problems by rule (rows, what was done):")
+        width = max(14, summary["rule"].str.len().max())
         for row in summary.itertuples():
-            print(f"  {row.rule:<14} {row.rows:>6}  {row.action:<14} {row.message}")
+            print(f"  {row.rule:<{width}} {row.rows:>6}  {row.action:<14} {row.message}")
 
 
 def cmd_validate(args) -> int:

@@ -77,6 +77,12 @@ SW_REASON = (
     "MANAGE FCONTA LEFTRL ORGRST TSPROC ABSENC CHCHAN PCCHAN SWDIED OTHERS"
 ).split()
 FLAG = ["0", "1"]
+# The local extracts of the seeds' commitments (ssda903.md, "Local extracts").
+YES_NO = ["Y", "N"]
+PERM_PLAN_TYPE = ("RETURN_HOME FAMILY_FRIENDS SGO ADOPTION LT_FOSTER RESIDENTIAL "
+                  "INDEPENDENCE").split()
+PLACED_TOGETHER = ["Y", "SOME", "N"]  # with all their brothers and sisters, some, none
+APART_REASON = ["ASSESSED", "NO_PLACEMENT"]  # blank: no reason recorded
 
 # The lists of 2016/17, the earliest year held. Sources, and what could not be confirmed:
 # tools/NOTES-903.md ("Code lists by collection year").

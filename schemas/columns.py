@@ -64,6 +64,7 @@ SW_ID = r"(SW|XX)[A-Z0-9]{1,20}"
 # Date of a previous permanence order: dd/mm/yyyy where day or month may be unknown (zz).
 PARTIAL_DATE = r"([0-9]{2}|ZZ)/([0-9]{2}|ZZ)/[0-9]{4}"
 FLAG = code(c.FLAG)
+YES_NO = code(c.YES_NO)
 
 COLUMNS: dict[str, dict[str, Col]] = {
     "Header": {
@@ -122,9 +123,31 @@ COLUMNS: dict[str, dict[str, Col]] = {
         "CHILD": ident(), "PEP_REVIEW_DATE": date(),
         "ATTENDANCE_PCT": number(0, 100, integer=False), "SCHOOL_MOVES_12M": number(0, 99),
     },
+    "Permanence": {
+        "CHILD": ident(), "PERM_PLAN_DATE": date(), "PERM_PLAN_TYPE": code(c.PERM_PLAN_TYPE),
+    },
+    "Siblings": {
+        "CHILD": ident(), "SIBLING_GROUP": text(True),
+        "PLACED_TOGETHER": code(c.PLACED_TOGETHER, True), "APART_REASON": code(c.APART_REASON),
+    },
+    "Voice": {
+        "CHILD": ident(), "ADVOCACY_OFFERED": YES_NO, "ADVOCACY_TAKEN": YES_NO,
+        "IV_OFFERED": YES_NO, "IV_MATCHED": YES_NO, "CICC_MEMBER": YES_NO,
+        "CONSULTED_DATE": date(),
+    },
+    "CareLeavers": {
+        "CHILD": ident(), "DOB": date(True), "PA_ALLOCATED": YES_NO,
+        "PATHWAY_PLAN_REVIEW": date(), "LAST_CONTACT": date(),
+        "ACTIV": year_code("ACTIV", required=False), "ACCOM": code(c.ACCOM),
+        "STILL_SUPPORTED": code(c.YES_NO, True),
+    },
 }
 
-# Dates that must not fall after the period end of the extract they arrive in.
-EVENT_DATES = {
-    "Episodes": "DECOM", "Reviews": "REVIEW", "Missing": "MIS_START", "SWEpisodes": "SW_DECOM",
+# Dates that must not fall after the period end of the extract they arrive in: each event's
+# own date, and the local extracts' record of what was done (a plan, a consultation, a
+# contact) by then.
+NOT_AFTER_PERIOD_END = {
+    "Episodes": ("DECOM",), "Reviews": ("REVIEW",), "Missing": ("MIS_START",),
+    "SWEpisodes": ("SW_DECOM",), "Permanence": ("PERM_PLAN_DATE",),
+    "Voice": ("CONSULTED_DATE",), "CareLeavers": ("PATHWAY_PLAN_REVIEW", "LAST_CONTACT"),
 }

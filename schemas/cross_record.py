@@ -233,6 +233,46 @@ def _sdq_for_4_to_16(ctx: Context):
     return check
 
 
+# --- The local extracts of the seeds' commitments ---------------------------------------------
+
+# A care leaver up to 21 has an OC3 row, so a Header row, in the extract of the collection
+# year in which they had a birthday: an annual extract holds them all, an in-year one those
+# whose birthday fell between 1 April and its period end. Older ones are in no 903.
+CARE_LEAVER_OC3_AGES = 21
+CARE_LEAVER_AGES = (18, 25)
+
+
+def _care_leaver_in_header(ctx: Context):
+    def check(df):
+        dob = parse_dates(df["DOB"])
+        age = age_on(dob, ctx.period_end)
+        before_year = dt.date(int(ctx.year[:4]), 3, 31)
+        birthday_so_far = age > age_on(dob, before_year)
+        expected = ((age <= CARE_LEAVER_OC3_AGES) & birthday_so_far).fillna(False).astype(bool)
+        return ~expected | df["CHILD"].isin(ctx.header_children)
+    return check
+
+
+def _care_leaver_age(ctx: Context):
+    def check(df):
+        age = age_on(parse_dates(df["DOB"]), ctx.period_end)
+        low, high = CARE_LEAVER_AGES
+        return age.between(low, high).fillna(True).astype(bool)
+    return check
+
+
+def _sibling_group_of_two_or_more(df):
+    return df["SIBLING_GROUP"].eq("") | df["SIBLING_GROUP"].duplicated(keep=False)
+
+
+def _apart_reason_only_when_apart(df):
+    return ~((df["PLACED_TOGETHER"] == "Y") & (df["APART_REASON"] != ""))
+
+
+def _visitor_matched_after_offer(df):
+    return ~((df["IV_MATCHED"] == "Y") & (df["IV_OFFERED"] != "Y"))
+
+
 def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
     """(rule code, check) pairs for a table; cross-file rules only when the extract has the
     file they join to."""
@@ -242,7 +282,9 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
         checks.append((ONCE_PER_CHILD.get(table, "CPD-KEY"), _key_clash(spec.key)))
     has_header = ctx is not None and ctx.header_children is not None
     has = (lambda name: ctx is not None and name in ctx.frames)
-    if has_header and table != "Header" and "CHILD" in spec.columns:
+    if has_header and table == "CareLeavers":
+        checks.append(("CPD-CARE-LEAVER-NOT-IN-903", _care_leaver_in_header(ctx)))
+    elif has_header and table != "Header" and "CHILD" in spec.columns:
         checks.append((NOT_IN_HEADER.get(table, "CPD-NOT-IN-HEADER"), _in_header(ctx)))
     if table == "Header" and has("OC2") and has("Episodes"):
         checks.append(("191", _cohort_has_oc2(ctx)))
@@ -266,4 +308,11 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
         checks.append(("CPD-REVIEW-OUTSIDE-CARE", _review_in_care(ctx)))
     elif table == "OC2" and has("Episodes"):
         checks += [("190", _oc2_in_cohort(ctx)), ("186", _sdq_for_4_to_16(ctx))]
+    elif table == "Siblings":
+        checks += [("CPD-SIBLING-GROUP", _sibling_group_of_two_or_more),
+                   ("CPD-APART-REASON", _apart_reason_only_when_apart)]
+    elif table == "Voice":
+        checks.append(("CPD-IV-NOT-OFFERED", _visitor_matched_after_offer))
+    elif table == "CareLeavers" and ctx is not None:
+        checks.append(("CPD-CARE-LEAVER-AGE", _care_leaver_age(ctx)))
     return checks

@@ -99,6 +99,21 @@ RULES: dict[str, Rule] = _rules(
     Rule("CPD-MISSING-END", "missing or away episode ends before it starts", "MIS_END",
          row=True),
     Rule("CPD-SW-END", "social worker episode ends before it starts", "SW_DEC", row=True),
+    # The local extracts of the seeds' commitments: reported, never acted on.
+    Rule("CPD-CARE-LEAVER-NOT-IN-903", "care leaver aged 21 or under, with a birthday in "
+         "the collection year so far, is not in the Header file: such a care leaver has an OC3 "
+         "row in the 903, so check the CHILD identifier", "CHILD", severity="warning"),
+    Rule("CPD-CARE-LEAVER-AGE", "care leaver is not aged 18 to 25 at the period end: the "
+         "row is loaded but not counted in the care leaver measures", "DOB",
+         severity="warning"),
+    Rule("CPD-SIBLING-GROUP", "no other child in the file has this SIBLING_GROUP: a sibling "
+         "group is two or more brothers or sisters, so this child is counted in no group",
+         "SIBLING_GROUP", severity="warning"),
+    Rule("CPD-APART-REASON", "APART_REASON is given but PLACED_TOGETHER is Y (placed with "
+         "all their brothers and sisters)", "APART_REASON", severity="warning"),
+    Rule("CPD-IV-NOT-OFFERED", "IV_MATCHED is Y but IV_OFFERED is not: the measure counts "
+         "matches among children offered an independent visitor, so this match is not "
+         "counted", "IV_MATCHED", severity="warning"),
     Rule("CPD-REVIEW-OUTSIDE-CARE", "review date is not within any episode of care in this "
          "extract", "REVIEW", severity="warning"),
     # DfE rules, messages verbatim from the open validator.

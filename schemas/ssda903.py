@@ -13,7 +13,7 @@ import pandera.pandas as pa
 
 from schemas import cross_record
 from schemas.codes import codes_for
-from schemas.columns import COLUMNS, EVENT_DATES, Col
+from schemas.columns import COLUMNS, NOT_AFTER_PERIOD_END, Col
 from schemas.dates import parse_dates, tidy_dates
 from schemas.rules import COLUMN_RULES
 
@@ -53,7 +53,7 @@ def column_checks(table: str, column: str, spec: Col, year: str, period_end: dt.
     column where there is one), then the period end and formula checks."""
     checks = []
     rule = COLUMN_RULES.get((table, column))
-    event_date = EVENT_DATES.get(table) == column
+    event_date = column in NOT_AFTER_PERIOD_END.get(table, ())
     if spec.required:
         checks.append(pa.Check(lambda s: s != "", name="CPD-REQUIRED"))
     if spec.kind == "date":

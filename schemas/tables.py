@@ -16,6 +16,11 @@ class Table:
     required: bool = False  # an extract without it is unusable
     local: bool = False  # a local extract, not part of the 903
     key: tuple[str, ...] = ()  # what makes a row unique (duplicates are rejected)
+    label: str = ""  # how a reader names the file, where not by its table name
+
+    @property
+    def file_label(self) -> str:
+        return f"{self.label or self.name} file"
 
     @property
     def identity(self) -> frozenset[str]:
@@ -52,9 +57,22 @@ TABLES: dict[str, Table] = {
         Table("SWEpisodes", ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
               ("DOB", "SW_DECOM", "SW_DEC"), key=("CHILD", "SW_DECOM")),
         # Local extracts (documented in ssda903.md, not part of the 903).
-        Table("StaffTeams", ("SW_ID", "TEAM", "SERVICE_AREA"), local=True, key=("SW_ID",)),
+        Table("StaffTeams", ("SW_ID", "TEAM", "SERVICE_AREA"), local=True, key=("SW_ID",),
+              label="staff-to-team"),
         Table("Education", ("CHILD", "PEP_REVIEW_DATE", "ATTENDANCE_PCT", "SCHOOL_MOVES_12M"),
-              ("PEP_REVIEW_DATE",), local=True, key=("CHILD",)),
+              ("PEP_REVIEW_DATE",), local=True, key=("CHILD",), label="education"),
+        # The seeds' commitments (ssda903.md, "Local extracts"): one row per child each.
+        Table("Permanence", ("CHILD", "PERM_PLAN_DATE", "PERM_PLAN_TYPE"), ("PERM_PLAN_DATE",),
+              local=True, key=("CHILD",), label="permanence planning"),
+        Table("Siblings", ("CHILD", "SIBLING_GROUP", "PLACED_TOGETHER", "APART_REASON"),
+              local=True, key=("CHILD",), label="siblings"),
+        Table("Voice", ("CHILD", "ADVOCACY_OFFERED", "ADVOCACY_TAKEN", "IV_OFFERED",
+                        "IV_MATCHED", "CICC_MEMBER", "CONSULTED_DATE"), ("CONSULTED_DATE",),
+              local=True, key=("CHILD",), label="voice and advocacy"),
+        Table("CareLeavers", ("CHILD", "DOB", "PA_ALLOCATED", "PATHWAY_PLAN_REVIEW",
+                              "LAST_CONTACT", "ACTIV", "ACCOM", "STILL_SUPPORTED"),
+              ("DOB", "PATHWAY_PLAN_REVIEW", "LAST_CONTACT"), local=True, key=("CHILD",),
+              label="care leavers 18 to 25"),
     ]
 }
 

@@ -12,6 +12,8 @@ FILE_NAMES = {
     "PlacedAdoption": "placed_for_adoption.csv", "PrevPerm": "prev_perm.csv",
     "Missing": "missing.csv", "SWEpisodes": "social_workers.csv",
     "StaffTeams": "staff_teams.csv", "Education": "education.csv",
+    "Permanence": "permanence.csv", "Siblings": "siblings.csv", "Voice": "voice.csv",
+    "CareLeavers": "care_leavers.csv",
 }
 
 

@@ -14,7 +14,9 @@ import datetime as dt
 
 from dashboard import access, board, figures
 from dashboard.components import (benchmark_cells, benchmark_text, direction_text, fmt,
-                                  fmt_date, fmt_part, status_text)
+                                  fmt_date, fmt_part, no_data, no_data_reason, status_label,
+                                  status_text)
+from dashboard.pages import quality
 from dashboard.pages.commentary import summary as commentary_summary
 from dashboard.themes import (CONTEXT, OUTCOME_TEXT, outcome_indicators, principle_indicators,
                               principle_title, PRINCIPLE_HEADLINES, OUTCOME_HEADLINES)
@@ -89,10 +91,11 @@ class Reading:
 
     def trend_chart(self, indicator_id: str) -> dict | None:
         row = self.rows.get(indicator_id)
-        if row is None:
+        points = self.points(indicator_id)
+        # nothing to draw for a measure no loaded period has data for (its table says so)
+        if row is None or all(no_data(p) for p in points):
             return None
         title = f"{BY_ID[indicator_id].title} over time"
-        points = self.points(indicator_id)
         args = (points, row["unit"], title, row["target"], self.england(row))
         return chart(figures.trend_figure(*args), figures.trend_alt(*args), title)
 
@@ -173,11 +176,28 @@ def data_quality_blocks(viewer: access.User, la: str, period_end: dt.date) -> li
             f"The most frequent problems in the extract for {fmt_date(latest['period_end'])}",
             ["Rule", "What it checks", "Rows", "What was done"],
             [[r["rule"], r["message"], f"{r['rows']:,}", r["action"]] for r in rules]))
+    blocks += local_blocks(viewer, la, latest)
     blocks += check_blocks(viewer, la, latest)
     if not viewer.sees_child_level:
         blocks.append(para("Analysts can see every problem, row by row, on the dashboard's "
                            "data quality page.", "muted"))
     return blocks
+
+
+def local_blocks(viewer: access.User, la: str, load: dict) -> list[dict]:
+    """Which of the council's own files (beyond the 903) the latest load holds, and the
+    measures that say "no data" for want of the others: the data-quality page's words, with
+    names only (no counts)."""
+    found = access.local_extracts(viewer, la, load["load_id"])
+    if not found:
+        return []
+    have = [e for e in found if e["loaded"]]
+    lacking = [quality.without(e) for e in found if not e["loaded"]]
+    return [para(f"Besides the return to the Department for Education (the 903), a council "
+                 f"sends files of its own: {quality.own_files(found)}. The extract for "
+                 f"{fmt_date(load['period_end'])} has {len(have)} of the {len(found)}"
+                 + (f": {quality.own_files(have)}." if have else ".")),
+            items(lacking) if lacking else None]
 
 
 def check_blocks(viewer: access.User, la: str, load: dict) -> list[dict]:
@@ -296,8 +316,17 @@ def scorecard_blocks(reading: Reading, homes: dict[int, list[str]]) -> list[dict
                  "it serves."),
             table(f"Scorecard at {fmt_date(reading.period_end)}", headers, [], "scorecard",
                   groups=groups),
-            para("Not loaded: no extract for that date. Not compared: no figure for the same "
-                 "point last year, or one of the two covers only part of a year.", "muted")]
+            *no_data_blocks(reading, [i for ids in homes.values() for i in ids]),
+            para("No data: the extract for that date does not include the file the measure "
+                 "needs (not the same as zero). Not loaded: no extract for that date. Not "
+                 "compared: no figure for the same point last year, or one of the two covers "
+                 "only part of a year.", "muted")]
+
+
+def no_data_blocks(reading: Reading, ids: list[str]) -> list[dict]:
+    """The measures that say "no data" this period, and why, in plain sentences."""
+    lines = board.no_data_lines(reading.rows, ids)
+    return [items(lines)] if lines else []
 
 
 def changed_blocks(reading: Reading, ids: list[str]) -> list[dict]:
@@ -325,6 +354,8 @@ def changed_blocks(reading: Reading, ids: list[str]) -> list[dict]:
 def since_last(now: dict, then: dict | None) -> str:
     if then is None:
         return "Not loaded then"
+    if no_data(now) or no_data(then):
+        return "Not compared (no data)"
     values = (now.get("value"), then.get("value"))
     if not all(isinstance(v, (int, float)) for v in values):
         return "Not compared (a figure is hidden or missing)"
@@ -347,6 +378,7 @@ def theme_section(reading: Reading, key: str, title: str, intro: str, ids: list[
     blocks = [para(intro)] if intro else []
     blocks.append(table(f"{title}: every measure at {fmt_date(reading.period_end)}",
                         MEASURE_HEADERS, [measure_cells(reading, i) for i in ids]))
+    blocks += no_data_blocks(reading, ids)
     trends = [reading.trend_chart(i) for i in headlines]
     blocks.append(charts(*trends))
     blocks += commentary_blocks(reading, ids)
@@ -359,20 +391,30 @@ def theme_section(reading: Reading, key: str, title: str, intro: str, ids: list[
 # the workforce. A measure of the catalogue placed nowhere below goes under "Other measures",
 # so a measure added to the catalogue is never left out.
 OFSTED_TOPICS = [
-    ("Stability", ["placement_stability_short", "placement_stability_long"]),
-    ("Placements", ["family_based_placements", "kinship_share", "under12_in_residential"]),
+    ("Stability", ["placement_stability_short", "placement_stability_long",
+                   "placement_breakdowns"]),
+    ("Placements", ["family_based_placements", "kinship_share", "kinship_all",
+                    "under12_in_residential", "secure_or_custody"]),
+    # the council's own siblings file
+    ("Brothers and sisters", ["siblings_placed_together", "siblings_apart_unassessed"]),
     ("Distance from home", ["placed_over_20_miles", "placed_out_of_area"]),
     ("Missing from care", ["missing_children", "away_children"]),
     ("Reviews", ["reviews_on_time"]),
     ("Health", ["health_assessment", "dental_check", "immunisations",
                 "health_surveillance_under5", "sdq_completion", "sdq_average", "sdq_concern",
-                "substance_misuse", "substance_intervention"]),
+                "substance_misuse", "substance_intervention", "young_parents"]),
     ("Education", ["pep_in_date", "persistent_absence", "school_moves"]),
-    ("Children's voice", ["review_participation", "review_spoke_for_self"]),
+    # reviews from the 903; advocacy, independent visitors and consultation from the
+    # council's own voice and advocacy file
+    ("Children's voice", ["review_participation", "review_spoke_for_self", "views_sought_12m",
+                          "advocacy_offered", "independent_visitor_matched"]),
     ("Offending", ["convictions"]),
 ]
 OFSTED_PARTS = [
-    ("permanence", "Permanence and adoption", ["permanence_exits"]),
+    # permanence planning from the council's own file; the rest from the 903
+    ("permanence", "Permanence and adoption", ["permanence_plan_4_months", "permanence_exits",
+                                               "adoption_days_to_move_in", "re_entries_12m"]),
+    # the OC3 cohort (17 to 21) from the 903, and the council's own care leavers 18 to 25 file
     ("care-leavers", "Care leavers", [e.id for e in CATALOGUE if e.id.startswith("care_leavers")]
      + ["staying_put"]),
     ("workforce", "Workforce: social worker changes", ["sw_changes_2plus"]),
@@ -455,10 +497,13 @@ def measure_blocks(reading: Reading, teams: dict[str, list[dict]], ids: list[str
         parts = ""
         if row["unit"] in ("%", "score") and row["denominator"] not in (None, "c"):
             parts = f" ({fmt_part(row['numerator'])} of {fmt_part(row['denominator'])})"
-        words = [f"{entry.title}: {fmt(row['value'], row['unit'])}{parts}, "
-                 f"{status_text(row).split(' ', 1)[-1].lower()}. {direction_text(row)}."]
-        if row.get("note"):
-            words.append(row["note"].capitalize() + ".")
+        if no_data(row):  # why there is no figure, once: not a status or a direction
+            words = [f"{entry.title}: no data. {no_data_reason(row)}"]
+        else:
+            words = [f"{entry.title}: {fmt(row['value'], row['unit'])}{parts}, "
+                     f"{status_label(row).lower()}. {direction_text(row)}."]
+            if row.get("note"):
+                words.append(row["note"].capitalize() + ".")
         said = reading.said(i)
         if said:
             words.append(said)

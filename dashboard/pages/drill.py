@@ -15,7 +15,8 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from dashboard import access
-from dashboard.components import fmt, fmt_date, fmt_part, link, rag_badge, table
+from dashboard.components import (fmt, fmt_date, fmt_part, link, no_data, no_data_text, rag_badge,
+                                  table)
 from dashboard.view import View
 from etl.indicators.catalogue import BY_ID, CATALOGUE
 from etl.report import neutralise
@@ -132,8 +133,9 @@ def crumbs(view: View, indicator_id: str, sw: str | None) -> html.Nav:
 
 
 def level_rows(view: View, entry, level: str, sw_team: dict) -> list[dict]:
+    # a row with no group is the engine's "none counted" for the whole level, not a team
     rows = [r for r in access.indicators(view.user, view.la, view.period, level)[
-        "indicators"] if r["id"] == entry.id]
+        "indicators"] if r["id"] == entry.id and r["group"] is not None]
     if level == "team" and view.area:
         teams = access.teams(view.la, view.period)
         in_area = set(teams.loc[teams["service_area"] == view.area, "team"])
@@ -163,6 +165,9 @@ def layout(view: View) -> list:
     content = [html.H1(f"Drill-down: {entry.title}"),
                html.P(f"At {fmt_date(view.period)}. {entry.description}", className="lead"),
                chooser, crumbs(view, entry.id, sw)]
+    council = access.figures_for(view.user, view.la, view.period).get(entry.id)
+    if no_data(council):  # no team, worker or child is behind a figure the extract lacks
+        return content + [html.P(no_data_text(council), className="plain")]
     # a manager with a remit starts at their own teams
     level, label = LEVELS[1] if view.area or view.user.has_remit else LEVELS[0]
     if view.team:
@@ -181,7 +186,9 @@ def layout(view: View) -> list:
               fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
               fmt_part(r["denominator"]),
               "" if r["target"] is None else fmt(r["target"], r["unit"]),
-              rag_badge(r)] for r in rows]))
+              rag_badge(r)] for r in rows]) if rows else html.P(
+            f"There are no figures by {label.lower()} for this measure for this period.",
+            className="plain"))
     # on a team, its workers come first: the figure by worker, then the children behind it
     if view.team or sw:
         content += children_section(view, entry, sw)

@@ -6,11 +6,12 @@ import urllib.parse
 
 from dash import Input, Output, State, html, no_update
 
-from dashboard import access, figures
+from dashboard import access, board, figures
 from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part, link,
-                                  rag_badge, table)
+                                  no_data, no_data_text, rag_badge, status_label, table)
 from dashboard.pages import commentary
+from dashboard.themes import OUTCOME_SLUGS
 from dashboard.view import View
 from etl.indicators import judgement
 from etl.indicators.catalogue import BY_ID
@@ -41,8 +42,8 @@ def layout(view: View, indicator_id: str) -> list:
     entry = BY_ID.get(indicator_id)
     if entry is None:
         return [html.H1("Page not found"), html.P(f"There is no indicator {indicator_id}.")]
-    row = access.figures_for(view.user, view.la, view.period, view.group).get(indicator_id)
-    trend = access.history(view.user, view.la, view.group).get(indicator_id, [])
+    row = board.figures(view.user, view.la, view.period, view.group).get(indicator_id)
+    trend = board.history(view.user, view.la, view.group).get(indicator_id, [])
     if row is None:
         return [html.H1(entry.title), html.P(f"No children in scope for this measure in "
                                             f"{view.scope}.")]
@@ -68,12 +69,13 @@ def layout(view: View, indicator_id: str) -> list:
                       f"Target {fmt(row['target'], row['unit'])}, tolerance "
                       f"{fmt(row['tolerance'], 'score')}. ") + (bench + "." if bench else ""),
                    className="plain"),
+            # the reason there is no figure is the first thing said, not a muted note
+            html.P(no_data_text(row), className="plain no-data") if no_data(row) else
             html.P(row["note"], className="muted") if row.get("note") else None,
         ], className="figure-summary"),
         *commentary.section(view, entry.id),
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
-                      html.P(f"Principles: {', '.join(map(str, entry.principles))}. Outcome: "
-                             f"{entry.outcome}. Higher is {HIGHER_IS[entry.polarity]}.")]),
+                      html.P(serves(view, entry))]),
         html.H2("Trend"),
         figures.graph(figures.trend_figure(points, entry.unit, title, row["target"], england),
                       "indicator-trend",
@@ -81,13 +83,31 @@ def layout(view: View, indicator_id: str) -> list:
         table(f"{entry.title} by period (the chart's figures)",
               ["Period end", "Value", "Numerator", "Denominator", "Status"],
               [[fmt_date(p), fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
-                fmt_part(r["denominator"]), r.get("rag_label") or ""] for p, r in trend]),
+                fmt_part(r["denominator"]), status_label(r)] for p, r in trend]),
     ]
+    if no_data(row):  # nothing to break down, and no child behind a figure there is not
+        return content + [html.H2("Breakdowns"), html.P(
+            "No breakdowns: there is no data for this measure for this period.")]
     content += breakdown_section(view, entry, row)
     if view.user.sees_child_level:
         content.append(html.P(link("See the children behind this figure", "/drill",
                                    {**view.filters, "indicator": entry.id})))
     return content
+
+
+def serves(view: View, entry) -> list:
+    """What the measure is for: the principles and the outcome it serves, linked, or for a
+    context measure that it describes the children in care and is not judged."""
+    if not entry.principles and entry.outcome is None:
+        return ["This measure describes the children in care. It is not judged against a "
+                "corporate parenting principle or an outcome, and has no target."]
+    out = ["Corporate parenting principle" + ("s " if len(entry.principles) > 1 else " ")]
+    for k, number in enumerate(entry.principles):
+        out += [" and " if k else "", link(str(number), f"/principle/{number}", view.filters)]
+    if entry.outcome:
+        out += [". Outcome: ", link(entry.outcome, f"/outcome/{OUTCOME_SLUGS[entry.outcome]}",
+                                    view.filters)]
+    return out + [f". Higher is {HIGHER_IS[entry.polarity]}."]
 
 
 def breakdown_section(view: View, entry, row) -> list:
@@ -103,13 +123,18 @@ def breakdown_section(view: View, entry, row) -> list:
         return [html.H2("Breakdowns"), html.P("A rate per 10,000 children cannot be broken "
                                               "down: there are no population figures by group.")]
     every = access.indicators(view.user, view.la, view.period, chosen)["indicators"]
-    rows = [r for r in every if r["id"] == entry.id]
+    # a row with no group is the engine's "none counted" for the whole breakdown (care leavers
+    # 22 to 25, say, who are in no 903 extract and so have no sex, team or age band there)
+    rows = [r for r in every if r["id"] == entry.id and r["group"] is not None]
     if view.group and chosen != view.group[0]:
         note = html.P(f"Breakdowns are for the whole council, not only {view.scope}.",
                       className="muted")
     else:
         note = None
     label = BREAKDOWN_LABELS[chosen]
+    if not rows:
+        return [html.H2("Breakdowns"), menu, note, html.P(
+            f"There are no figures by {label.lower()} for this measure for this period.")]
     title = f"{entry.title} by {label.lower()}"
     drills = chosen in DRILLABLE
     out = [html.H2("Breakdowns"), menu, note,
@@ -145,7 +170,7 @@ def breakdown_section(view: View, entry, row) -> list:
 
 def funnel_section(view: View, entry, row) -> list:
     teams = [r for r in access.indicators(view.user, view.la, view.period, "team")[
-        "indicators"] if r["id"] == entry.id]
+        "indicators"] if r["id"] == entry.id and r["group"] is not None]
     overall = access.figures_for(view.user, view.la, view.period).get(entry.id)
     if not overall or not isinstance(overall["value"], (int, float)):
         return []

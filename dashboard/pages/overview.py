@@ -7,8 +7,9 @@ import re
 
 from dash import html
 
-from dashboard import access, board, figures
-from dashboard.components import benchmark_text, direction_text, fmt, fmt_date, link, rag_badge
+from dashboard import board, figures
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, no_data,
+                                  no_data_text, rag_badge)
 from dashboard.pages.scorecard import exceptions_section
 from dashboard.themes import (CONTEXT, OUTCOME_HEADLINES, OUTCOME_SLUGS, OUTCOME_TEXT,
                               PRINCIPLE_HEADLINES, principle_title)
@@ -24,6 +25,9 @@ def headline(view: View, row: dict | None, trend: list, indicator_id: str) -> ht
                        className="headline")
     target = "" if row["target"] is None else f"Target {fmt(row['target'], row['unit'])}. "
     bench = benchmark_text(row, view.user.sees_unverified)
+    # a figure the extract cannot give says why, not how it moved
+    said = f"{no_data_text(row)} {target}" if no_data(row) else \
+        f"{direction_text(row)}. {target}{bench + '.' if bench else ''}"
     return html.Li([
         link(entry.title, f"/indicator/{entry.id}", view.filters, className="headline-title"),
         html.Div([html.Span(fmt(row["value"], row["unit"]), className="headline-value"),
@@ -33,8 +37,7 @@ def headline(view: View, row: dict | None, trend: list, indicator_id: str) -> ht
                                     tolerance=row["tolerance"], polarity=row["polarity"])],
                  className="headline-figures"),
         html.P(entry.description, className="plain"),
-        html.P(f"{direction_text(row)}. {target}{bench + '.' if bench else ''}",
-               className="muted"),
+        html.P(said.strip(), className="muted"),
     ], className="headline")
 
 
@@ -61,8 +64,8 @@ def card(view: View, title: str, text: str, href: str, full: list[str], linked: 
 
 
 def layout(view: View) -> list:
-    rows = access.figures_for(view.user, view.la, view.period, view.group)
-    history = access.history(view.user, view.la, view.group)
+    rows = board.figures(view.user, view.la, view.period, view.group)
+    history = board.history(view.user, view.la, view.group)
     homes = board.headline_homes()
     context = [html.Div([html.Span(BY_ID[i].title, className="context-label"),
                          html.Span(fmt(rows[i]["value"], rows[i]["unit"]) if i in rows

@@ -1,9 +1,11 @@
 """The data-quality page: what each load of the council shown found, by rule, and what was done
-to each problem (the row kept out, the value blanked, or only reported); beside them the checks
-the load ran across the warehouse (warehouse_checks); the loads with their counts and the trend
-across period ends. Counts only, for every role (members see whether each check across the
-warehouse was met, without its counts); analysts also get a link to each load's rejects report
-(child ids and values), served by the app (app.py)."""
+to each problem (the row kept out, the value blanked, or only reported); which of the council's
+own files (the local extracts) it holds, and the measures that say "no data" without the others;
+beside them the checks the load ran across the warehouse (warehouse_checks); the loads with
+their counts and the trend across period ends. Counts only, for every role (members see
+whether each check across the warehouse was met, and which own files were loaded, without their
+counts); analysts also get a link to each load's rejects report (child ids and values), served
+by the app (app.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +14,10 @@ import urllib.parse
 from dash import html
 
 from dashboard import access, figures
-from dashboard.components import fmt_date, link, table
+from dashboard.components import extract_name, fmt_date, link, table
 from dashboard.pages import warehouse_checks
 from dashboard.view import View
+from etl.indicators.catalogue import CATALOGUE
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 
 
@@ -75,6 +78,56 @@ def load_link(view: View, load: dict, latest: dt.date | None):
     return link(f"{load['loaded_at']:%d/%m/%Y %H:%M}", "/data-quality", query)
 
 
+def extract_measures(table_name: str) -> list[str]:
+    """The titles of the measures that cannot be worked out without a local extract."""
+    return [e.title for e in CATALOGUE if table_name in e.sources]
+
+
+def without(extract: dict) -> str:
+    """What is missing when a load has no file for a local extract, in plain words."""
+    name = extract_name(extract["table"])
+    titles = extract_measures(extract["table"])
+    if not titles:  # the staff-to-team file: no measure needs it, the teams do
+        return (f"No {name}: every social worker is counted in the \"Unallocated team\", so "
+                "there are no figures by team or service area.")
+    return (f"No {name}: these measures say \"no data\" (not the same as zero): "
+            f"{'; '.join(titles)}.")
+
+
+def own_files(found: list[dict]) -> str:
+    """The council's own files by name: "staff-to-team, education, ... and siblings"."""
+    names = [extract_name(e["table"]).removesuffix(" file") for e in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def local_section(view: View, load: dict) -> list:
+    """The council's own files in the load: which were loaded, with their rows and problems
+    (for officers: members see no counts, as for the checks), and for each missing one what
+    says "no data" without it."""
+    found = access.local_extracts(view.user, view.la, load["load_id"])
+    if not found:
+        return []
+    counts = not view.user.suppressed
+    loaded = [e for e in found if e["loaded"]]
+    missing = [e for e in found if not e["loaded"]]
+    heading = (f"The council's own files in the load at {fmt_date(load['period_end'])} made "
+               f"{load['loaded_at']:%d/%m/%Y %H:%M}")
+    return [
+        html.H2("The council's own files"),
+        html.P("Besides the return to the Department for Education (the 903), a council "
+               f"sends files of its own: {own_files(found)}. This load has {len(loaded)} of "
+               f"the {len(found)}.", className="plain"),
+        table(heading, ["File", "Loaded", *(["Rows read", "Rows loaded", "Rows kept out",
+                                             "Problems"] if counts else [])],
+              [[extract_name(e["table"]).capitalize(),
+                f"Yes ({e['file']})" if e["loaded"] else "Not loaded",
+                *([count(e[k]) if e["loaded"] else "" for k in access.LOCAL_EXTRACT_COUNTS]
+                  if counts else [])] for e in found]),
+        html.Ul([html.Li(without(e)) for e in missing], className="no-data-list")
+        if missing else None,
+    ]
+
+
 def trend(loads: list[dict]) -> list[dict]:
     """The active load of each period end, oldest first."""
     return sorted((load for load in loads if load["status"] == "active"),
@@ -116,6 +169,7 @@ def layout(view: View) -> list:
             html.P(["The rejects report lists each problem with its file, row, child, column "
                     "and value: ", *report_links(view, load), "."], className="plain")
             if analyst else None,
+            *local_section(view, load),
             *warehouse_checks.section(view, load, checks),
         ]
     periods = trend(loads)

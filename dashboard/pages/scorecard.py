@@ -31,8 +31,8 @@ def exceptions_section(view: View, rows: dict, ids: list[str]) -> html.Section:
 
 
 def layout(view: View) -> list:
-    rows = access.figures_for(view.user, view.la, view.period, view.group)
-    history = access.history(view.user, view.la, view.group)
+    rows = board.figures(view.user, view.la, view.period, view.group)
+    history = board.history(view.user, view.la, view.group)
     notes = access.commentary(view.user, view.la, view.period)
     analyst = view.user.sees_unverified
     last_year = board.same_point_last_year(view.period)
@@ -57,6 +57,7 @@ def layout(view: View) -> list:
                "are against the same point last year; a figure for part of a year is not "
                "compared with a full year.", className="lead"),
         exceptions_section(view, rows, every),
+        no_data_section(rows, every),
         html.Div(html.Table([
             html.Caption(f"Scorecard for {view.scope} at {fmt_date(view.period)}"),
             html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
@@ -64,11 +65,23 @@ def layout(view: View) -> list:
         ], className="data-table scorecard", id="scorecard"), className="table-wrap",
             tabIndex="0", role="region", **{"aria-label": "Scorecard table"}),
         html.P("c: hidden because it concerns five or fewer children, or would let such a "
-               "figure be worked out. Not loaded: no extract for that date. Not compared: no "
+               "figure be worked out. No data: the extract for that date does not include the "
+               "file the measure needs (not the same as zero). Not loaded: no extract for that "
+               "date. Not compared: no "
                "figure for the same point last year, or one of the two covers only part of a "
                "year (each measure's page says which). Part year: only part of the last 12 "
                "months is in the loaded data.", className="muted"),
     ]
+
+
+def no_data_section(rows: dict, ids: list[str]) -> html.Section | None:
+    """Which measures say "no data" this period and why, in plain words (none: nothing)."""
+    lines = board.no_data_lines(rows, ids)
+    if not lines:
+        return None
+    return html.Section([html.H2("No data this period", id="no-data-heading"),
+                         html.Ul([html.Li(line) for line in lines])],
+                        className="no-data-box", **{"aria-labelledby": "no-data-heading"})
 
 
 def measure_rows(view: View, indicator_id: str, row: dict | None, trend: list, last_year,

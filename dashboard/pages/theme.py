@@ -6,8 +6,8 @@ from dash import Input, Output, State, html, no_update
 
 from dashboard import access, board, figures
 from dashboard.auth import current_user
-from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, rag_badge,
-                                  table)
+from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, no_data,
+                                  no_data_text, rag_badge, table)
 from dashboard.themes import (OUTCOME_TEXT, SLUG_OUTCOMES, outcome_indicators,
                               principle_indicators, principle_title)
 from dashboard.pages.indicator import drill_address
@@ -33,6 +33,11 @@ def small_multiple(view: View, row: dict | None, trend: list, indicator_id: str)
     body = [link(entry.title, f"/indicator/{entry.id}", view.filters, className="sm-title")]
     if row is None:
         body.append(html.P("No children in scope for this measure.", className="muted"))
+    elif no_data(row):  # why there is no figure, not how it moved
+        body += [html.Div([html.Span(fmt(row["value"], row["unit"]),
+                                     className="headline-value"), rag_badge(row)],
+                          className="headline-figures"),
+                 html.P(no_data_text(row), className="muted")]
     else:
         body += [
             html.Div([html.Span(fmt(row["value"], row["unit"]), className="headline-value"),
@@ -59,8 +64,8 @@ def layout(view: View, kind: str, key: str) -> list:
             return [html.H1("Page not found"), html.P(f"There is no outcome {key}.")]
         title, ids, intro = f"Outcome: {outcome}", outcome_indicators(outcome), \
             OUTCOME_TEXT[outcome]
-    rows = access.figures_for(view.user, view.la, view.period, view.group)
-    history = access.history(view.user, view.la, view.group)
+    rows = board.figures(view.user, view.la, view.period, view.group)
+    history = board.history(view.user, view.la, view.group)
     changed = movers(rows, ids)
     return [
         html.H1(title),
@@ -77,14 +82,15 @@ def layout(view: View, kind: str, key: str) -> list:
         html.H2("Every measure"),
         html.Ul([small_multiple(view, rows.get(i), history.get(i, []), i) for i in ids],
                 className="small-multiples"),
-        *(team_section(view, title, ids) if view.user.sees_child_level else []),
+        *(team_section(view, title, [i for i in ids if not no_data(rows.get(i))])
+          if view.user.sees_child_level else []),
     ]
 
 
 def team_section(view: View, title: str, ids: list[str]) -> list:
     """For managers and analysts: every team (in the chosen service area, inside their remit)
-    by every measure of the page, as a heatmap with the table beside it. Choosing a cell
-    opens that team's drill-down for that measure."""
+    by every measure of the page that has data, as a heatmap with the table beside it.
+    Choosing a cell opens that team's drill-down for that measure."""
     measures = [BY_ID[i] for i in ids if BY_ID[i].unit in ("%", "score")]
     found = access.indicators(view.user, view.la, view.period, "team")["indicators"]
     teams = access.teams(view.la, view.period)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemas.codes import PLACE_ADOPTION, REC_ADOPTED
+
 PRINCIPLES = {
     1: "Act in the best interests, and promote the physical and mental health and well-being",
     2: "Encourage them to express their views, wishes and feelings",
@@ -23,6 +25,9 @@ OUTCOMES = ("be healthy", "stay safe", "enjoy and achieve", "make a positive con
             "achieve economic well-being")
 
 FOSTER = "('U1', 'U2', 'U3', 'U4', 'U5', 'U6')"
+KINSHIP = "('U1', 'U2', 'U3')"
+# In education, training or employment; F3/P3 (training or employment) until 2020/21.
+EET = "('F1', 'P1', 'F2', 'P2', 'F3', 'P3', 'F4', 'P4', 'F5', 'P5')"
 # Input tables of events (reviews, missing incidents, social worker episodes): an extract holds
 # only those of its own collection year, so the 12 months ending an in-year period end are
 # pieced together from earlier extracts (etl/warehouse/sql/09_int_events.sql).
@@ -35,8 +40,8 @@ class Indicator:
     title: str
     description: str  # plain English, for a councillor
     definition: str  # the exact definition, and where it differs from DfE's published method
-    principles: tuple[int, ...]
-    outcome: str
+    principles: tuple[int, ...]  # none for a context measure: it describes, it is not judged
+    outcome: str | None
     polarity: str  # up | down | context
     unit: str  # count | rate | % | score
     sql: str
@@ -44,6 +49,9 @@ class Indicator:
     target: float | None = None
     tolerance: float | None = None
     start_dates: bool = False  # depends on when a period of care or placement started
+    # days of episode history it needs before the 12-month window starts (a period of care
+    # that ended then); the note says so where the loaded extracts do not reach back that far
+    history_days: int = 0
     counts_children: bool = True  # False when the unit is a review
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -52,6 +60,11 @@ class Indicator:
         """Whether it counts events in the 12-month window, which the loaded extracts may
         cover only in part (int_periods.window_complete)."""
         return bool(EVENT_SOURCES & set(self.sources))
+
+
+def _codes(codes) -> str:
+    """A code list as SQL: ('A3', 'A4')."""
+    return "(" + ", ".join(f"'{c}'" for c in sorted(codes)) + ")"
 
 
 def _cla(condition: str, numerator: str, sources=("Episodes",)) -> str:
@@ -106,11 +119,45 @@ def _reviews(numerator: str) -> str:
           AND r.review_code IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7')"""
 
 
+def _local(table: str, alias: str, condition: str, numerator: str) -> str:
+    """Children looked after at P meeting a condition, with their row of a local extract (one
+    row per child) as `alias`: a child with no row counts in the denominator, not the
+    numerator (indicators.md, "The seeds' commitments")."""
+    return _cla(condition, f"coalesce({numerator}, false)").replace(
+        "FROM int_cla_at_period_end c",
+        f"FROM int_cla_at_period_end c\n        LEFT JOIN {table} {alias} "
+        "USING (la_code, period_end, child)")
+
+
 def _education(condition: str, numerator: str) -> str:
-    return _cla(f"a.age_at_period_end BETWEEN 5 AND 15 AND {condition}", numerator) \
-        .replace("FROM int_cla_at_period_end c",
-                 "FROM int_cla_at_period_end c\n        LEFT JOIN stg_education e "
-                 "USING (la_code, period_end, child)")
+    return _local("stg_education", "e", f"a.age_at_period_end BETWEEN 5 AND 15 AND {condition}",
+                  numerator)
+
+
+def _care_leavers(ages: tuple[int, int], numerator: str) -> str:
+    """Rows of the care-leavers extract for young people still supported and aged `ages` at P
+    (one row per care leaver; most are in no 903 extract, so few have breakdowns)."""
+    return f"""
+        SELECT la_code, period_end, child, coalesce({numerator}, false)::INTEGER AS numerator,
+               1 AS denominator
+        FROM stg_care_leavers
+        WHERE still_supported = 'Y' AND age_on(dob, period_end) BETWEEN {ages[0]} AND {ages[1]}"""
+
+
+def _siblings(numerator: str) -> str:
+    """Children looked after at P in a sibling group with at least one other member looked
+    after at P."""
+    return f"""
+        WITH members AS (
+            SELECT s.*, count(*) OVER (PARTITION BY s.la_code, s.period_end, s.sibling_group)
+                   AS looked_after
+            FROM stg_siblings s
+            SEMI JOIN int_cla_at_period_end c USING (la_code, period_end, child)
+            WHERE s.sibling_group IS NOT NULL
+        )
+        SELECT la_code, period_end, child, coalesce({numerator}, false)::INTEGER AS numerator,
+               1 AS denominator
+        FROM members WHERE looked_after >= 2"""
 
 
 # How the window is filled for a period end other than 31 March, ending each event-based
@@ -120,7 +167,8 @@ IN_YEAR = (" For a period end other than 31 March the 12 months reach back befor
            "earlier extracts loaded (the same event in two extracts is taken from the later "
            "one), and where no loaded extract covers part of the 12 months the figure says so.")
 
-_CONTEXT = dict(principles=(1,), outcome="stay safe", polarity="context")
+# Context measures describe the population; they are not judged, so no principle or outcome.
+_CONTEXT = dict(principles=(), outcome=None, polarity="context")
 _SAFE = dict(principles=(6,), outcome="stay safe")
 _HEALTHY = dict(principles=(1,), outcome="be healthy", sources=("Episodes", "OC2"),
                 start_dates=True)
@@ -244,7 +292,7 @@ CATALOGUE: list[Indicator] = [
         "Of the children in foster care, the share living with relatives or family friends.",
         "Children looked after at P fostered with relatives or friends (U1-U3) / children "
         "looked after at P in foster placements (U1-U6).", unit="%", polarity="up", target=25,
-        tolerance=5, sql=_cla(f"c.place IN {FOSTER}", "c.place IN ('U1', 'U2', 'U3')"),
+        tolerance=5, sql=_cla(f"c.place IN {FOSTER}", f"c.place IN {KINSHIP}"),
         **_SAFE),
     Indicator(
         "under12_in_residential", "Under-12s in children's homes or residential settings",
@@ -443,7 +491,7 @@ CATALOGUE: list[Indicator] = [
         "OC2 cohort aged 10 or over with CONVICTED = 1 / OC2 cohort aged 10 or over.",
         unit="%", polarity="down", target=3, tolerance=1,
         sql=_oc2("a.age_at_period_end >= 10", "o.convicted = '1'"),
-        **{**_HEARD, "principles": (2, 3, 5), "sources": ("Episodes", "OC2"),
+        **{**_HEARD, "principles": (6, 5), "sources": ("Episodes", "OC2"),
            "start_dates": True}),
     # --- Learning: local education extract -------------------------------------------------
     Indicator(
@@ -489,8 +537,7 @@ CATALOGUE: list[Indicator] = [
         "F5, P5 (in extracts before 2021/22, F3 and P3: training or employment) / OC3 rows in "
         "the band excluding IN_TOUCH DIED and RHOM.", unit="%",
         polarity="up", target=55, tolerance=5,
-        sql=_oc3(band, "activ IN ('F1', 'P1', 'F2', 'P2', 'F3', 'P3', 'F4', 'P4', 'F5', "
-                       "'P5')"),
+        sql=_oc3(band, f"activ IN {EET}"),
         **{**_ADULT, "principles": (5, 7)})
       for band in _BANDS],
     *[Indicator(
@@ -520,6 +567,234 @@ CATALOGUE: list[Indicator] = [
         FROM int_leaving_care
         WHERE place IN {FOSTER} AND age_on(dob, left_care) >= 18""",
         **{**_ADULT, "sources": ("Episodes",)}),
+    # --- The seeds' commitments (catalogue v2) ----------------------------------------------
+    # First those the 903 holds, then those that need the local extracts of ssda903.md.
+    Indicator(
+        "kinship_all", "Living with family or friends",
+        "Children in care who live with relatives or family friends as their foster carers: "
+        "the council's promise to look to family and friends first.",
+        "Children looked after at P placed with relatives or friends (PLACE U1-U3) / children "
+        "looked after at P.", unit="%", polarity="up",
+        sql=_cla("true", f"c.place IN {KINSHIP}"), **_SAFE),
+    Indicator(
+        "placement_breakdowns", "Moves because a placement broke down",
+        "Of the moves from one home to another in the last year, the share that happened "
+        "because the carers or the child asked for it, or after a concern or complaint, rather "
+        "than as planned. Lower is better.",
+        "Placement moves in the 12 months ending P that ended at the carer's or child's "
+        "request or after a concern (REASON_PLACE_CHANGE of the episode that ends the "
+        "placement in CREQB, CREQO, CHILD, ALLEG, STAND) / placement moves in the window with "
+        "any REASON_PLACE_CHANGE other than PLACE and CUSTOD. A placement move in the window "
+        "is a placement start with DECOM in the window other than the first of a period of "
+        "care; its reason is on the episode just before it (a move whose reason is blank is "
+        "in neither). Counts moves, not children.", unit="%", polarity="down",
+        start_dates=True, counts_children=False, sql="""
+        WITH ordered AS (
+            SELECT *, lag(reason_place_change) OVER (
+                          PARTITION BY la_code, period_end, child, period_of_care_seq
+                          ORDER BY decom) AS reason
+            FROM int_episodes WHERE NOT short_break
+        )
+        SELECT o.la_code, o.period_end, o.child,
+               (o.reason IN ('CREQB', 'CREQO', 'CHILD', 'ALLEG', 'STAND'))::INTEGER
+                   AS numerator,
+               1 AS denominator
+        FROM ordered o JOIN int_periods w USING (la_code, period_end)
+        WHERE o.placement_start AND o.placement_seq > 1
+          AND o.decom BETWEEN w.window_start AND o.period_end
+          AND o.reason NOT IN ('PLACE', 'CUSTOD')""", **_SAFE),
+    Indicator(
+        "re_entries_12m", "Came back into care within a year",
+        "Of the children who came into care in the last 12 months, the share who had left "
+        "care less than a year before. Lower is better: a return can mean going home was "
+        "not ready or not supported.",
+        "Children with a period of care starting in the 12 months ending P (RNE = S, not a "
+        "short break) whose previous period of care ended 365 days or less before that start "
+        "/ children with a period of care starting in the window (cla_starts); a child with "
+        "several starts in the window counts once, in the numerator if any start qualifies. "
+        "It needs the episodes of the year before the window: where the loaded extracts do "
+        "not reach back that far, the note says so.", unit="%", polarity="down",
+        start_dates=True, history_days=365, sql="""
+        SELECT s.la_code, s.period_end, s.child,
+               bool_or(coalesce(date_diff('day', before.end_date, s.decom) <= 365, false))::INTEGER
+                   AS numerator,
+               1 AS denominator
+        FROM int_episodes s
+        JOIN int_periods w USING (la_code, period_end)
+        LEFT JOIN int_periods_of_care before
+               ON before.la_code = s.la_code AND before.period_end = s.period_end
+              AND before.child = s.child
+              AND before.period_of_care_seq = s.period_of_care_seq - 1
+        WHERE NOT s.short_break AND s.rne = 'S'
+          AND s.decom BETWEEN w.window_start AND s.period_end
+        GROUP BY s.la_code, s.period_end, s.child""", **_SAFE),
+    Indicator(
+        "adoption_days_to_move_in", "Days from entering care to moving in with adopters",
+        "For children adopted in the last year, the average number of days from coming into "
+        "care to moving in with the family who adopted them. Lower is better: delay matters "
+        "most to the youngest children.",
+        "For children leaving care in the 12 months ending P by adoption (last leaving with "
+        "REC E11, E12): sum of days from the start of that period of care to the DECOM of its "
+        "first episode placed for adoption (PLACE A3-A6) / number of such children with such "
+        "an episode. DfE's measure A10 dates a foster carer adoption from when the child "
+        "moved in with the carers; this one does not: it counts to the placement for "
+        "adoption.", unit="score", polarity="down", target=426, tolerance=60,
+        start_dates=True, sql=f"""
+        SELECT l.la_code, l.period_end, l.child,
+               date_diff('day', p.start_date, a.placed) AS numerator, 1 AS denominator
+        FROM int_leaving_care l
+        JOIN int_periods_of_care p
+          ON p.la_code = l.la_code AND p.period_end = l.period_end AND p.child = l.child
+         AND p.end_date = l.left_care
+        JOIN (SELECT la_code, period_end, child, period_of_care_seq, min(decom) AS placed
+              FROM int_episodes
+              WHERE NOT short_break AND place IN {_codes(PLACE_ADOPTION)}
+              GROUP BY ALL) a
+          ON a.la_code = p.la_code AND a.period_end = p.period_end AND a.child = p.child
+         AND a.period_of_care_seq = p.period_of_care_seq
+        WHERE l.rec IN {_codes(REC_ADOPTED)}""",
+        **{**_SAFE, "principles": (6, 5)}),
+    Indicator(
+        "secure_or_custody", "In a secure children's home or custody",
+        "Children in care held in a secure children's home or a young offender institution "
+        "on the last day of the period. Lower is better.",
+        "Children looked after at P in a secure children's home (PLACE K1) or a young "
+        "offender institution (PLACE R5).", unit="count", polarity="down", target=0,
+        tolerance=2, sql="""
+        SELECT la_code, period_end, child, 1 AS numerator, NULL AS denominator
+        FROM int_cla_at_period_end WHERE place IN ('K1', 'R5')""", **_SAFE),
+    Indicator(
+        "care_leavers_with_former_carers_19_21", "Care leavers living with former foster carers",
+        "Care leavers aged 19 to 21 still living with the foster carers they grew up with "
+        "(Staying Put beyond 18).",
+        "OC3 rows for care leavers aged 19 to 21 at P whose ACCOM begins with Z (with former "
+        "foster carers) / OC3 rows in the band excluding IN_TOUCH DIED and RHOM.",
+        unit="%", polarity="up", sql=_oc3("19_21", "accom LIKE 'Z%'"), **_ADULT),
+    Indicator(
+        "young_parents", "Young parents in care",
+        "Young people in care aged 12 or over who are mothers themselves: they and their "
+        "babies need support of their own.",
+        "Children looked after at P aged 12 or over with MOTHER = 1 in the Header.",
+        unit="count", polarity="context", principles=(1,), outcome="be healthy", sql="""
+        SELECT c.la_code, c.period_end, c.child, 1 AS numerator, NULL AS denominator
+        FROM int_cla_at_period_end c
+        JOIN int_child_attributes a USING (la_code, period_end, child)
+        WHERE a.age_at_period_end >= 12
+          AND EXISTS (SELECT 1 FROM int_header h WHERE h.la_code = c.la_code
+                      AND h.period_end = c.period_end AND h.child = c.child
+                      AND h.mother = '1')"""),
+    Indicator(
+        "permanence_plan_4_months", "Permanence plan by the second review",
+        "Children who had a plan for a permanent home (going home, family and friends, "
+        "adoption, long-term fostering) agreed within four months of coming into care, by "
+        "their second review.",
+        "Children whose period of care started on a date S such that S + 4 calendar months "
+        "falls in the 12 months ending P and who were still looked after on S + 4 months, "
+        "with a PERM_PLAN_DATE on or before S + 4 months / the same children (a child with "
+        "two such periods counts once, for the later). A child with no row in the permanence "
+        "planning extract counts in the denominator only. A plan dated before the period of "
+        "care started counts, as the definition has no earlier limit.",
+        unit="%", polarity="up", target=95, tolerance=5, start_dates=True,
+        sources=("Episodes", "Permanence"), sql="""
+        WITH due AS (
+            SELECT p.la_code, p.period_end, p.child,
+                   (p.start_date + INTERVAL 4 MONTH)::DATE AS due
+            FROM int_periods_of_care p JOIN int_periods w USING (la_code, period_end)
+            WHERE (p.start_date + INTERVAL 4 MONTH)::DATE BETWEEN w.window_start
+                                                               AND p.period_end
+              AND (p.end_date IS NULL OR p.end_date > (p.start_date + INTERVAL 4 MONTH)::DATE)
+            QUALIFY row_number() OVER (PARTITION BY p.la_code, p.period_end, p.child
+                                       ORDER BY p.start_date DESC) = 1
+        )
+        SELECT d.la_code, d.period_end, d.child,
+               coalesce(s.perm_plan_date <= d.due, false)::INTEGER AS numerator,
+               1 AS denominator
+        FROM due d LEFT JOIN stg_permanence s USING (la_code, period_end, child)""",
+        **_SAFE),
+    Indicator(
+        "siblings_placed_together", "Brothers and sisters living together",
+        "Of the children in care who have a brother or sister also in care, the share living "
+        "with all of them.",
+        "Children looked after at P in a SIBLING_GROUP with at least one other member looked "
+        "after at P, with PLACED_TOGETHER = Y / children looked after at P in such groups. "
+        "Local extract: siblings.", unit="%", polarity="up", target=70, tolerance=10,
+        sources=("Episodes", "Siblings"), sql=_siblings("placed_together = 'Y'"), **_SAFE),
+    Indicator(
+        "siblings_apart_unassessed", "Brothers and sisters apart without an assessment",
+        "Children in care living apart from some or all of their brothers and sisters "
+        "without an assessment that being apart is in their interest. Lower is better.",
+        "Children looked after at P in a SIBLING_GROUP with at least one other member looked "
+        "after at P, with PLACED_TOGETHER N or SOME and APART_REASON not ASSESSED (blank "
+        "counts as not assessed) / children looked after at P in such groups.",
+        unit="%", polarity="down", target=0, tolerance=5, sources=("Episodes", "Siblings"),
+        sql=_siblings("placed_together IN ('N', 'SOME') "
+                      "AND coalesce(apart_reason, '') <> 'ASSESSED'"), **_SAFE),
+    Indicator(
+        "advocacy_offered", "Offered an advocate",
+        "Children in care aged 4 or over who have been offered an independent advocate to "
+        "help them have their say.",
+        "Children looked after at P aged 4 or over with ADVOCACY_OFFERED = Y / children "
+        "looked after at P aged 4 or over. A child with no row in the voice and advocacy "
+        "extract counts in the denominator only.", unit="%", polarity="up", target=95,
+        tolerance=5, sources=("Episodes", "Voice"),
+        sql=_local("stg_voice", "v", "a.age_at_period_end >= 4", "v.advocacy_offered = 'Y'"),
+        **{**_HEARD, "principles": (2, 4)}),
+    Indicator(
+        "independent_visitor_matched", "Matched with an independent visitor",
+        "Of the children in care offered an independent visitor (a volunteer who visits and "
+        "befriends them), the share who have been matched with one.",
+        "Children looked after at P with IV_MATCHED = Y / children looked after at P with "
+        "IV_OFFERED = Y.", unit="%", polarity="up", target=80, tolerance=10,
+        sources=("Episodes", "Voice"),
+        sql=_local("stg_voice", "v", "v.iv_offered = 'Y'", "v.iv_matched = 'Y'"),
+        **{**_HEARD, "principles": (4,)}),
+    Indicator(
+        "views_sought_12m", "Asked for their views in the last year",
+        "Children in care aged 4 or over whose views were asked for in a consultation or "
+        "survey in the last 12 months.",
+        "Children looked after at P aged 4 or over with CONSULTED_DATE in the 12 months "
+        "ending P / children looked after at P aged 4 or over. A child with no row in the "
+        "voice and advocacy extract counts in the denominator only.", unit="%",
+        polarity="up", target=90, tolerance=10, sources=("Episodes", "Voice"),
+        sql=_local("stg_voice", "v", "a.age_at_period_end >= 4",
+                   "v.consulted_date BETWEEN window_start(c.period_end) AND c.period_end"),
+        **_HEARD),
+    Indicator(
+        "care_leavers_pa_allocated_18_25", "Care leavers with a personal adviser (18 to 25)",
+        "Care leavers aged 18 to 25 the council still supports who have a personal adviser.",
+        "Rows of the care-leavers extract with STILL_SUPPORTED = Y, aged 18 to 25 at P (from "
+        "the row's DOB), with PA_ALLOCATED = Y / those rows.", unit="%", polarity="up",
+        target=95, tolerance=5, sql=_care_leavers((18, 25), "pa_allocated = 'Y'"),
+        **{**_ADULT, "principles": (7, 4), "sources": ("CareLeavers",)}),
+    Indicator(
+        "care_leavers_pathway_plan_in_date_18_25",
+        "Care leavers with an up-to-date pathway plan (18 to 25)",
+        "Care leavers aged 18 to 25 the council still supports whose pathway plan was "
+        "reviewed in the last six months.",
+        "Rows of the care-leavers extract with STILL_SUPPORTED = Y, aged 18 to 25 at P, with "
+        "PATHWAY_PLAN_REVIEW on or after the same date 6 months before P and on or before P "
+        "/ those rows.", unit="%", polarity="up", target=90, tolerance=5,
+        sql=_care_leavers((18, 25), "pathway_plan_review BETWEEN (period_end - INTERVAL 6 "
+                                    "MONTH)::DATE AND period_end"),
+        **{**_ADULT, "sources": ("CareLeavers",)}),
+    Indicator(
+        "care_leavers_eet_22_25",
+        "Care leavers in education, employment or training (aged 22 to 25)",
+        "Care leavers aged 22 to 25 the council still supports who are in education, "
+        "training or work.",
+        "Rows of the care-leavers extract with STILL_SUPPORTED = Y, aged 22 to 25 at P, with "
+        "ACTIV in F1, P1, F2, P2, F4, P4, F5, P5 (in extracts before 2021/22, F3 and P3) / "
+        "those rows.", unit="%", polarity="up", target=55, tolerance=5,
+        sql=_care_leavers((22, 25), f"activ IN {EET}"),
+        **{**_ADULT, "principles": (7, 5), "sources": ("CareLeavers",)}),
+    Indicator(
+        "care_leavers_suitable_accom_22_25",
+        "Care leavers in suitable accommodation (aged 22 to 25)",
+        "Care leavers aged 22 to 25 the council still supports who live somewhere suitable.",
+        "Rows of the care-leavers extract with STILL_SUPPORTED = Y, aged 22 to 25 at P, whose "
+        "ACCOM ends in 1 (suitable) / those rows.", unit="%", polarity="up", target=90,
+        tolerance=5, sql=_care_leavers((22, 25), "accom LIKE '_1'"),
+        **{**_ADULT, "sources": ("CareLeavers",)}),
 ]
 
 BY_ID: dict[str, Indicator] = {i.id: i for i in CATALOGUE}

@@ -42,6 +42,7 @@ from etl.indicators import judgement
 from etl.indicators.catalogue import BY_ID, CATALOGUE, Indicator
 from etl.indicators import disclosure
 from schemas.codes import collection_year, year_start
+from schemas.tables import TABLES
 
 BREAKDOWNS = ("team", "social_worker", "service_area", "age_band", "sex", "ethnic_group",
               "uasc", "legal_status_group", "placement_type_group", "provider")
@@ -128,6 +129,17 @@ def _partial_note(window: Window, period_end: dt.date) -> str:
             f"{_day(window.events_from)} to {_day(period_end)} "
             f"({_span(window.events_from, period_end)}), so this figure is not comparable with "
             "a full year")
+
+
+def _history_note(entry: Indicator, window: Window) -> str | None:
+    """The note for an indicator that looks back before its window (a period of care that
+    ended in the year before it) where the loaded extracts do not reach back that far."""
+    needed = window.start - dt.timedelta(days=entry.history_days)
+    if not entry.history_days or window.events_from <= needed:
+        return None
+    return (f"The loaded extracts hold episodes from {_day(window.events_from)} only, not "
+            f"from {_day(needed)}: a child who left care before then and came back is not "
+            "counted as coming back. Load the extracts of the year before to count them")
 
 
 def _round(numerator: float, denominator: float, scale: int, places: str = "0.1") -> float:
@@ -288,8 +300,9 @@ def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int]
         if missing:
             out[entry.id] = [{"group": None, "numerator": None, "denominator": None,
                               "value": None, "start_unknown": 0, "notes": [
-                                  "no data: the extract for this period has "
-                                  f"no {' and '.join(missing)} file (not the same as zero)"]}]
+                                  "no data: the extract for this period has no "
+                                  f"{' and no '.join(TABLES[t].file_label for t in missing)}"
+                                  " (not the same as zero)"]}]
             continue
         figures = []
         for grp, numerator, denominator in by_indicator.get(entry.id) or [(None, 0, 0)]:
@@ -305,12 +318,15 @@ def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int]
 
 
 def _note(entry: Indicator, figure: dict, breakdown: str | None, suppress: bool,
-          partial: str | None = None) -> str | None:
+          partial: str | None = None, history: str | None = None) -> str | None:
     """A figure's note as the reader sees it; a member sees a count of 1 to 5 in it as c.
-    `partial`: the note for a window the loaded data covers only in part."""
+    `partial`: the note for a window the loaded data covers only in part; `history`: for
+    episodes before the window the loaded data does not hold (_history_note)."""
     notes = list(figure["notes"])
     if partial:
         notes.append(partial)
+    if history:
+        notes.append(history)
     unknown = figure["start_unknown"]
     if unknown:
         shown = disclosure.count_text(unknown, suppress)
@@ -340,7 +356,8 @@ def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None
                comparison={"period_end": None, "reason": None}, window_complete=complete,
                benchmarks=judgement.benchmarks(entry, config, verified_only=suppress),
                note=_note(entry, figure, breakdown, suppress,
-                          None if complete else _partial_note(window, period_end)),
+                          None if complete else _partial_note(window, period_end),
+                          _history_note(entry, window)),
                suppressed=False)
     return row
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from etl.synth import (children, geography, journeys, missing, permanence, placement,
-                       reviews, workforce)
+                       reviews, siblings, workforce)
 from etl.synth.care_leavers import leavers
 from etl.synth.dates import NEVER, day
 from etl.synth.errors import inject, write_injected
@@ -44,6 +44,7 @@ LA_SIZE_CLA = 430  # a mid-sized LA, to scale teams and providers
 # looked after at the last 31 March is on target (one LA's count varies by several per cent
 # from seed to seed, more than the 67-75 per 10,000 band allows).
 OVERSAMPLE = 1.15
+SIBLINGS = 6  # the random stream of brothers and sisters (others: extract.py, care_leavers.py)
 
 
 class SynthError(Exception):
@@ -193,11 +194,12 @@ def generate(out_dir: Path, *, seed: int, scale, config: dict,
 
     teams = workforce.build_teams(rng, size)
     kids = children.create(rng, OVERSAMPLE * cla / CLA_PER_FIRST_ENTRY, sim_start, horizon)
+    kids, groups = siblings.draw(np.random.default_rng([seed, SIBLINGS]), kids)
     providers = placement.build_providers(rng, geo, size)
-    hist = journeys.simulate(rng, geo, teams, kids, providers, horizon)
+    hist = journeys.simulate(rng, geo, teams, kids, providers, horizon, groups)
     year_ends = [w.end for w in windows if (w.period_end.month, w.period_end.day) == (3, 31)]
     reference = max(year_ends or [w.end for w in windows])
-    hist = journeys.keep_children(hist, _on_target(rng, hist, cla, reference))
+    hist = journeys.keep_children(hist, _on_target(rng, hist, cla, reference, groups))
     review_dates = reviews.generate(rng, hist, teams.review_late, horizon)
     incidents = missing.generate(rng, hist, horizon)
     workers = workforce.build_workers(rng, _caseload(hist, len(teams.name), horizon - 1))
@@ -228,15 +230,23 @@ def generate(out_dir: Path, *, seed: int, scale, config: dict,
     return summary
 
 
-def _on_target(rng, hist: journeys.History, cla: float, when: int) -> np.ndarray:
-    """Children to keep: a random subset holding `cla` of those looked after on `when`."""
+def _on_target(rng, hist: journeys.History, cla: float, when: int,
+               groups: siblings.Groups) -> np.ndarray:
+    """Children to keep: a random subset holding `cla` of those looked after on `when`.
+    Brothers and sisters are kept or left out with their group's lead: the draw is over
+    everyone else (the children simulated before them), each counting with those who
+    follow them."""
     per = hist.periods
     looked_after = np.zeros(len(hist.children), bool)
     looked_after[per.child[(per.start <= when) & (per.end > when)]] = True
-    order = rng.permutation(len(looked_after))
-    enough = np.searchsorted(np.cumsum(looked_after[order]), int(round(cla)))
+    follows = groups.lead_of >= 0
+    counts = np.where(follows, 0, looked_after)
+    np.add.at(counts, groups.lead_of[follows], looked_after[follows])
+    order = rng.permutation(int((~follows).sum()))  # followers come after everyone else
+    enough = np.searchsorted(np.cumsum(counts[order]), int(round(cla)))
     keep = np.zeros(len(looked_after), bool)
     keep[order[:enough + 1]] = True
+    keep[follows] = keep[groups.lead_of[follows]]
     return keep
 
 

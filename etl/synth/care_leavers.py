@@ -32,7 +32,7 @@ UNSUITABLE = (("S", 0.3), ("W", 0.15), ("X", 0.25), ("V", 0.15), ("Y", 0.15))
 P_SUITABLE_IF_IN_TOUCH = 0.955
 
 
-def _pick(u: np.ndarray, table) -> np.ndarray:
+def pick(u: np.ndarray, table) -> np.ndarray:
     codes = np.array([c for c, _ in table], dtype=object)
     cum = np.cumsum([p for _, p in table])
     return codes[np.searchsorted(cum / cum[-1], u).clip(0, len(codes) - 1)]
@@ -61,31 +61,44 @@ def oc3_table(seed: int, hist: History, leaver: np.ndarray, left: np.ndarray, st
     birthday, so a young person's answers at 19 are the same in every extract of that year."""
     kids = hist.children
     dob = kids.dob[leaver]
-    fate = np.random.default_rng([seed, 3]).random((2, len(kids)))[:, leaver]
-    died_at = np.where(fate[0] < DEATHS, 17 + (fate[1] * 5).astype(int), 99)
+    died_at = death_ages(seed, len(kids), leaver)
     children, frames = [], []
     for age in range(17, 22):
         birthday = add_years(dob, age)
         due = (birthday >= start) & (birthday <= end) & (left < birthday) & (age <= died_at)
         if not due.any():
             continue
-        rng = np.random.default_rng([seed, 3, age])
-        u = rng.random((4, len(kids)))[:, leaver[due]]
-        in_touch = np.where(died_at[due] == age, "DIED", _pick(u[0], IN_TOUCH))
-        activ = _pick(u[1], ACTIV_17_18 if age < 19 else ACTIV_19_21)
-        adult_at_start = add_years(dob[due], 18) <= start
-        letter = _pick(u[2], SUITABLE)
-        letter[(letter == "Z") & (age < 18)] = "U"
-        letter[(letter == "T") & ~adult_at_start] = "D"
-        suitable = u[3] < P_SUITABLE_IF_IN_TOUCH
-        accom = np.where(suitable, letter + "1", _pick(u[2], UNSUITABLE) + "2")
-        yes = in_touch == "YES"  # otherwise no activity or accommodation known (rules 344, 345)
+        in_touch, activ, accom = answers(seed, len(kids), leaver[due], dob[due], died_at[due],
+                                         age, start)
         children.append(leaver[due])
         frames.append(pd.DataFrame({
             "CHILD": kids.child_id[leaver[due]], "DOB": fmt(dob[due]), "IN_TOUCH": in_touch,
-            "ACTIV": np.where(yes, activ, "0"), "ACCOM": np.where(yes, accom, "0"),
+            "ACTIV": activ, "ACCOM": accom,
         }))
     if not frames:
         return np.zeros(0, np.int64), pd.DataFrame(columns=["CHILD", "DOB", "IN_TOUCH",
                                                             "ACTIV", "ACCOM"])
     return np.concatenate(children), pd.concat(frames, ignore_index=True)
+
+
+def death_ages(seed: int, n_kids: int, leaver: np.ndarray) -> np.ndarray:
+    """The age (17-21) at which a care leaver dies, or 99."""
+    fate = np.random.default_rng([seed, 3]).random((2, n_kids))[:, leaver]
+    return np.where(fate[0] < DEATHS, 17 + (fate[1] * 5).astype(int), 99)
+
+
+def answers(seed: int, n_kids: int, who: np.ndarray, dob: np.ndarray, died_at: np.ndarray,
+            age: int, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(IN_TOUCH, ACTIV, ACCOM) of care leavers `who` around their birthday at `age` (17-21),
+    in the collection year starting `start`: the OC3 answers, from one generator per age."""
+    u = np.random.default_rng([seed, 3, age]).random((4, n_kids))[:, who]
+    in_touch = np.where(died_at == age, "DIED", pick(u[0], IN_TOUCH))
+    activ = pick(u[1], ACTIV_17_18 if age < 19 else ACTIV_19_21)
+    adult_at_start = add_years(dob, 18) <= start
+    letter = pick(u[2], SUITABLE)
+    letter[(letter == "Z") & (age < 18)] = "U"
+    letter[(letter == "T") & ~adult_at_start] = "D"
+    suitable = u[3] < P_SUITABLE_IF_IN_TOUCH
+    accom = np.where(suitable, letter + "1", pick(u[2], UNSUITABLE) + "2")
+    yes = in_touch == "YES"  # otherwise no activity or accommodation known (rules 344, 345)
+    return in_touch, np.where(yes, activ, "0"), np.where(yes, accom, "0")

@@ -43,6 +43,7 @@ class Children:
     short_breaks: np.ndarray
     child_id: np.ndarray
     upn: np.ndarray  # a valid UPN, or UN2/UN3/UN5 where the LA never obtained one
+    group: np.ndarray  # sibling group (siblings.py) the child came into care with, or -1
 
     def __len__(self) -> int:
         return len(self.dob)
@@ -53,7 +54,7 @@ def upn_check_letter(digits: str) -> str:
     return UPN_CHECK_LETTERS[sum(int(d) * w for d, w in zip(digits, range(2, 14))) % 23]
 
 
-def _upns(rng, n: int) -> np.ndarray:
+def upns(rng, n: int) -> np.ndarray:
     """Well-formed UPNs: check letter, LA number, establishment, year, serial."""
     rest = rng.integers(2000, 8000, n) * 10**5 + rng.integers(0, 10**5, n)  # 9 digits
     digits = np.char.add(UPN_LA, rest.astype("U9"))
@@ -62,6 +63,13 @@ def _upns(rng, n: int) -> np.ndarray:
     weighted += sum(int(d) * w for d, w in zip(UPN_LA, range(2, 5)))
     letters = np.array(list(UPN_CHECK_LETTERS))[weighted % 23]
     return np.char.add(letters, digits).astype(object)
+
+
+def not_obtained(upn: np.ndarray, u: np.ndarray, uasc: np.ndarray) -> None:
+    """The UN codes (from uniform draws `u`) where the LA never obtained a UPN."""
+    upn[uasc & (u < 0.4)] = "UN2"  # never attended a maintained school in England
+    upn[~uasc & (u < 0.008)] = "UN5"
+    upn[~uasc & (u > 0.997)] = "UN3"
 
 
 def _mix(rng, n, mix: dict) -> np.ndarray:
@@ -103,9 +111,7 @@ def create(rng: np.random.Generator, first_entries_per_year: float, sim_start: i
 
     ids = rng.choice(90_000_000, n, replace=False) + 10_000_000
     child_id = np.char.add("C", ids.astype("U8")).astype(object)
-    upn = _upns(rng, n)
-    unknown = rng.random(n)
-    upn[uasc & (unknown < 0.4)] = "UN2"  # never attended a maintained school in England
-    upn[~uasc & (unknown < 0.008)] = "UN5"
-    upn[~uasc & (unknown > 0.997)] = "UN3"
-    return Children(first, dob, male, ethnic, uasc, disabled, short_breaks, child_id, upn)
+    upn = upns(rng, n)
+    not_obtained(upn, rng.random(n), uasc)
+    return Children(first, dob, male, ethnic, uasc, disabled, short_breaks, child_id, upn,
+                    np.full(n, -1))

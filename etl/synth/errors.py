@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from etl.synth.extract import FILES, Window
+from schemas.codes import PLACE_TEMPORARY
 
 FORMULA = '=HYPERLINK("http://x","y")'
 
@@ -78,12 +79,16 @@ def inject(frames: dict[str, pd.DataFrame], w: Window, seed: int) -> list[Inject
                         "lower case with a leading space: valid once trimmed and upper-cased, "
                         "so the loader must accept it"))
     elif w.folder == "2025-26":
-        # An episode starting five days before the previous one ended.
+        # An episode starting five days before the previous one ended; not the child's last,
+        # with no review while it lasts, and not a temporary placement (whose length limits
+        # other rules check), so keeping it out leaves a gap in the history and nothing else.
         same_child = eps["CHILD"].eq(eps["CHILD"].shift())
+        followed = eps["CHILD"].eq(eps["CHILD"].shift(-1))
         prev_dec, decom = _dates(eps["DEC"].shift()), _dates(eps["DECOM"])
         prev_decom = _dates(eps["DECOM"].shift())
-        ok = same_child & (eps["RNE"] == "P") & (prev_dec == decom) & (
-            decom - prev_decom > pd.Timedelta(days=30))
+        ok = (same_child & followed & (eps["RNE"] == "P") & (prev_dec == decom)
+              & (decom - prev_decom > pd.Timedelta(days=30))
+              & ~eps["PLACE"].isin(PLACE_TEMPORARY) & ~_reviewed_during(eps, frames["Reviews"]))
         i = _pick(rng, np.flatnonzero(ok))
         earlier = (decom[i] - pd.Timedelta(days=5)).strftime("%d/%m/%Y")
         out.append(_set(frames, w, "Episodes", i, "DECOM", earlier,
@@ -112,13 +117,24 @@ def inject(frames: dict[str, pd.DataFrame], w: Window, seed: int) -> list[Inject
     return out
 
 
+def _reviewed_during(eps: pd.DataFrame, reviews: pd.DataFrame) -> pd.Series:
+    """Per episode: the child had a review from its start to its end."""
+    spans = pd.DataFrame({"row": eps.index, "CHILD": eps["CHILD"], "start": _dates(eps["DECOM"]),
+                          "end": _dates(eps["DEC"]).fillna(pd.Timestamp.max)})
+    both = spans.merge(pd.DataFrame({"CHILD": reviews["CHILD"],
+                                     "review": _dates(reviews["REVIEW"])}), on="CHILD")
+    during = both.loc[both["review"].between(both["start"], both["end"]), "row"]
+    return pd.Series(eps.index.isin(during), index=eps.index)
+
+
 def _drop_header_row(frames, w: Window, rng) -> list[Injected]:
     """A child left out of the Header; chosen among children who appear only in Episodes
-    (and social worker episodes, which DfE does not cross-check), so one rule shows it."""
+    (and social worker episodes, which DfE does not cross-check), so one rule shows it: in
+    none of the local extracts either, whose rows would be reported as not in the Header."""
     hdr = frames["Header"]
     elsewhere = set()
     for table in ("Reviews", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption", "PrevPerm",
-                  "Missing"):
+                  "Missing", "Education", "Permanence", "Siblings", "Voice", "CareLeavers"):
         elsewhere |= set(frames[table]["CHILD"])
     eps = frames["Episodes"]
     only_eps = np.array(sorted(set(eps["CHILD"]) - elsewhere), dtype=object)

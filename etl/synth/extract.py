@@ -5,6 +5,8 @@ period end (an episode still open at the period end has no DEC or REC yet: the f
 known), reviews, missing incidents and social worker episodes in that window, the OC2 cohort
 as at the period end, care leavers whose birthday fell in the window so far, and a Header
 row for every child in any file. Codes are those valid in the extract's collection year.
+Beside them, the council's local extracts: staff to team, education, and those of the seeds'
+commitments (permanence plans, siblings, voice and advocacy, care leavers 18 to 25).
 """
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ from etl.synth.dates import NEVER, add_years, day, fmt
 from etl.synth.education import education_table
 from etl.synth.geography import Geography
 from etl.synth.journeys import History
+from etl.synth.leaving_care import care_leavers_table
+from etl.synth.permanence_plan import permanence_table
+from etl.synth.siblings import siblings_table
+from etl.synth.voice import voice_table
 from etl.synth.workforce import Teams, Workers
 from schemas.codes import ETHNIC, codes_for, collection_year, sex_code
 from schemas.tables import TABLES
@@ -31,7 +37,12 @@ FILES = {  # table: file name
     "PlacedAdoption": "placed_for_adoption.csv", "PrevPerm": "prev_perm.csv",
     "Missing": "missing.csv", "SWEpisodes": "social_workers.csv",
     "StaffTeams": "staff_teams.csv", "Education": "education.csv",
+    "Permanence": "permanence.csv", "Siblings": "siblings.csv", "Voice": "voice.csv",
+    "CareLeavers": "care_leavers.csv",
 }
+# Random streams of the local extracts of the seeds' commitments (others: 2 OC2, 3 OC3,
+# 4 adoption, 5 education; 6 siblings in __init__.py).
+PERMANENCE, SIBLINGS, VOICE, CARE_LEAVERS = 7, 8, 9, 10
 
 
 @dataclass(frozen=True)
@@ -103,10 +114,12 @@ def tables(world: World, w: Window) -> dict[str, pd.DataFrame]:
     })
     care = e.period[rows] >= 0  # not a short break
 
-    # Looked after at the period end, and the start of their current period of care.
+    # Looked after at the period end, the start of their current period of care and the
+    # episode they are in.
     open_at_end = care & (e.dec[rows] > w.end)
     cla = child[open_at_end]
     cla_start = hist.periods.start[e.period[rows][open_at_end]]
+    cla_episode = rows[open_at_end]
 
     out: dict[str, pd.DataFrame] = {"Episodes": episodes}
     out["Reviews"] = _reviews(world, w)
@@ -126,6 +139,16 @@ def tables(world: World, w: Window) -> dict[str, pd.DataFrame]:
     out["StaffTeams"] = _staff(world)
     out["Education"] = education_table(_year_rng(world, w, 5), hist, world.geo,
                                        world.teams.pep_in_date, cla, cla_start, w.end)
+    # Permanence plans of the children in the extract's episodes: looked after at some time
+    # from 1 April to the period end.
+    out["Permanence"] = permanence_table(world.seed, PERMANENCE, hist, world.reviews, w.start,
+                                         w.end)
+    out["Siblings"] = siblings_table(world.seed, SIBLINGS, hist, cla, cla_episode)
+    out["Voice"] = voice_table(world.seed, VOICE, hist, world.teams.review_late, cla,
+                               cla_start, w.end)
+    out["CareLeavers"] = care_leavers_table(world.seed, CARE_LEAVERS,
+                                            _year_rng(world, w, CARE_LEAVERS), hist, leaver,
+                                            left, out["OC3"], w.start, w.end)
     header_children = np.union1d(np.unique(child), oc3_children)
     out["Header"] = _header(hist, header_children, rows, w)
     return {name: _ordered(name, df) for name, df in _as_of_year(out, w.year).items()}

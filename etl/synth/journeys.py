@@ -10,6 +10,10 @@ new episode follows from what changed, exactly as DfE defines it:
 S start of care; L legal status only; P new carer; T same carer, new placement;
 B new legal status and carer; U new legal status and placement, same carer.
 A child who goes home may come back: a new period of care, same child.
+
+Brothers and sisters who come into care with a child (siblings.py) are simulated last, from
+their own random stream, each following the periods of care recorded for that child
+(together.py), so adding them leaves everyone else's history as it was.
 """
 from __future__ import annotations
 
@@ -79,6 +83,57 @@ class History:
     providers: pl.Providers
 
 
+@dataclass
+class Recorded:
+    """Some children's periods of care as simulated, with their placements (the arrays
+    `_episodes` builds, `period` indexing these periods), so their brothers and sisters can
+    follow them (siblings.py)."""
+    child: np.ndarray
+    start: np.ndarray
+    way: poc.Pathway
+    home: np.ndarray
+    cin: np.ndarray
+    rec: np.ndarray
+    final_place: np.ndarray
+    placements: dict
+
+    @staticmethod
+    def of(mask, child, start, way, home, cin, rec, final_place, plc) -> Recorded:
+        rows = np.flatnonzero(mask)
+        index = np.full(len(child), -1)
+        index[rows] = np.arange(len(rows))
+        keep = mask[plc["row"]]
+        placements = {k: v[keep] for k, v in plc.items() if k != "row"}
+        placements["period"] = index[plc["row"][keep]]
+        return Recorded(child[rows], start[rows],
+                        poc.Pathway(**{f: getattr(way, f)[rows] for f in _WAY}), home[rows],
+                        cin[rows], rec[rows], final_place[rows], placements)
+
+    @staticmethod
+    def join(parts: list[Recorded]) -> Recorded:
+        offset = np.cumsum([0] + [len(p.child) for p in parts])
+        ways = {}
+        for f in _WAY:  # event matrices differ in width from round to round: pad them
+            arrays = [getattr(p.way, f) for p in parts]
+            if arrays[0].ndim == 2:
+                width = max(a.shape[1] for a in arrays)
+                fill = NEVER if f.endswith("_t") else -1
+                arrays = [np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=fill)
+                          for a in arrays]
+            ways[f] = np.concatenate(arrays)
+        placements = {k: np.concatenate([p.placements[k] for p in parts])
+                      for k in parts[0].placements}
+        placements["period"] = np.concatenate([p.placements["period"] + o
+                                               for p, o in zip(parts, offset)])
+        return Recorded(*(np.concatenate([getattr(p, f) for p in parts])
+                          for f in ("child", "start")), poc.Pathway(**ways),
+                        *(np.concatenate([getattr(p, f) for p in parts])
+                          for f in ("home", "cin", "rec", "final_place")), placements)
+
+
+_WAY = tuple(poc.Pathway.__dataclass_fields__)
+
+
 def keep_children(hist: History, keep: np.ndarray) -> History:
     """The history of a subset of the children (their periods and episodes), re-indexed."""
     new_child = np.cumsum(keep) - 1
@@ -110,41 +165,93 @@ def _value_at(times: np.ndarray, values: np.ndarray, when: np.ndarray) -> np.nda
 
 
 def simulate(rng: np.random.Generator, geo: Geography, teams: Teams, kids: Children,
-             providers: pl.Providers, horizon: int) -> History:
+             providers: pl.Providers, horizon: int, groups=None) -> History:
+    """Everyone's periods of care and episodes. With `groups` (siblings.Groups), the brothers
+    and sisters it adds come into care with their group's lead child: they are simulated after
+    everyone else, from the groups' own random stream, following the lead's recorded periods,
+    so the rest of the history is the same as without them."""
     ids = pl.CarerIds()
-    in_care = np.flatnonzero(~kids.short_breaks)
+    follower = groups.is_follower if groups is not None else np.zeros(len(kids), bool)
+    in_care = np.flatnonzero(~kids.short_breaks & ~follower)
     child, start = in_care, kids.first_entry[in_care]
     home = geo.pick(rng, np.where(rng.random(len(child)) < 0.92, pl.IN_LA, pl.NEAR))
     home[kids.uasc[child]] = -1  # DfE: no home postcode for unaccompanied asylum seekers
     team = np.zeros(len(kids), np.int64)
-    period_parts, episode_parts = [], []
+
+    def assign(way: poc.Pathway, child: np.ndarray, home: np.ndarray) -> None:
+        baby = (way.plan == poc.PROCEEDINGS) & (start - kids.dob[child] < 730)
+        centre = np.median(geo.north[geo.own])
+        north = np.where(home >= 0, geo.north[np.maximum(home, 0)] >= centre,
+                         rng.random(len(child)) < 0.5)
+        team[child] = assign_teams(rng, teams, kids.disabled[child], baby, north)
+
+    periods, episodes, leads = _rounds(
+        rng, geo, providers, ids, teams, kids, team, child, start, home, horizon, 0,
+        on_first=assign, record=None if groups is None else groups.is_lead)
+    episodes.append(_short_breaks(rng, kids, horizon))
+    team[kids.short_breaks] = assign_teams(rng, teams, kids.disabled[kids.short_breaks],
+                                           np.zeros(kids.short_breaks.sum(), bool),
+                                           np.zeros(kids.short_breaks.sum(), bool))
+    if groups is not None:
+        f = np.flatnonzero(follower)
+        team[f] = team[groups.lead_of[f]]  # one family, one social work team
+        first = kids.first_entry[f]
+        more, more_eps, _ = _rounds(
+            groups.rng, geo, providers, ids, teams, kids, team, f, first,
+            groups.first_home(leads, f, first), horizon, sum(len(p.child) for p in periods),
+            follow=lambda child, start: groups.follow(leads, child, start))
+        periods += more
+        episodes += more_eps
+    episodes = _concat(episodes, Episodes)
+    order = np.lexsort((episodes.decom, episodes.child))
+    episodes = Episodes(**{f: getattr(episodes, f)[order] for f in Episodes.__dataclass_fields__})
+    return History(kids, team, _concat(periods, Periods), episodes, providers)
+
+
+def _rounds(rng, geo, providers, ids, teams, kids, team, child, start, home, horizon,
+            n_periods, on_first=None, record=None, follow=None):
+    """Periods of care round by round: everyone's first, then those who come back into care
+    (a new period, same child). Returns (Periods parts, Episodes parts, the periods of the
+    children in `record` as simulated). `follow(child, start)`, for brothers and sisters,
+    gives each round's lead to follow; they come back into care only with their lead."""
+    period_parts, episode_parts, recorded = [], [], []
     first_round = True
-    n_periods = 0
     while len(child):
+        lead = follow(child, start) if follow is not None else None
+        plan = None if lead is None else lead.plan_for(kids.dob[child], start)
         way = poc.plan_periods(rng, start, kids.dob[child], kids.male[child], kids.uasc[child],
-                               horizon)
-        if first_round:
-            baby = (way.plan == poc.PROCEEDINGS) & (start - kids.dob[child] < 730)
-            centre = np.median(geo.north[geo.own])
-            north = np.where(home >= 0, geo.north[np.maximum(home, 0)] >= centre,
-                             rng.random(len(child)) < 0.5)
-            team[child] = assign_teams(rng, teams, kids.disabled[child], baby, north)
-            first_round = False
+                               horizon, plan)
+        if lead is not None:
+            way = lead.share_course(rng, way, kids.dob[child], start, horizon)
+        if first_round and on_first is not None:
+            on_first(way, child, home)
+        first_round = False
         cin = np.array(list(CIN_MIX), dtype=object)[
             rng.choice(len(CIN_MIX), len(child), p=np.array(list(CIN_MIX.values())) /
                        sum(CIN_MIX.values()))]
         cin[kids.disabled[child]] = "N2"
         cin[kids.uasc[child]] = "N8"
+        if lead is not None:
+            cin = lead.cin.copy()  # one family: the same need brought them into care
         period_id = n_periods + np.arange(len(child))
         n_periods += len(child)
-        eps, final_place = _episodes(rng, geo, providers, ids, way, child, period_id, start,
-                                     kids, home, cin, teams.move_scale[team[child]], horizon)
+        eps, final_place, plc = _episodes(rng, geo, providers, ids, way, child, period_id, start,
+                                          kids, home, cin, teams.move_scale[team[child]],
+                                          horizon, lead)
         rec = _leaving_code(rng, way.exit, final_place, kids.disabled[child])
+        if lead is not None:
+            rec = lead.leaving_codes(rec, way, final_place)
         last = np.flatnonzero(np.r_[eps.period[1:] != eps.period[:-1], True])
         eps.rec[last] = rec[eps.period[last] - period_id[0]]
         episode_parts.append(eps)
         period_parts.append(Periods(child, start, way.end, way.exit, rec, home, cin, way.plan,
                                     way.decision, way.reversed, way.match, way.mother))
+        if record is not None:
+            recorded.append(Recorded.of(record[child], child, start, way, home, cin, rec,
+                                        final_place, plc))
+        if lead is not None:
+            child, start, home = lead.back_into_care(rng, way, kids.dob[child])
+            continue
         # Some who went home come back into care: a new period, same child.
         age_out = (way.end - kids.dob[child]) / 365.25
         p_back = np.zeros(len(child))
@@ -159,19 +266,14 @@ def simulate(rng: np.random.Generator, geo: Geography, teams: Teams, kids: Child
                         geo.pick(rng, np.where(rng.random(len(child)) < 0.9, pl.IN_LA,
                                                pl.NEAR)))
         home[kids.uasc[child]] = -1
-    episode_parts.append(_short_breaks(rng, kids, horizon))
-    team[kids.short_breaks] = assign_teams(rng, teams, kids.disabled[kids.short_breaks],
-                                           np.zeros(kids.short_breaks.sum(), bool),
-                                           np.zeros(kids.short_breaks.sum(), bool))
-    episodes = _concat(episode_parts, Episodes)
-    order = np.lexsort((episodes.decom, episodes.child))
-    episodes = Episodes(**{f: getattr(episodes, f)[order] for f in Episodes.__dataclass_fields__})
-    return History(kids, team, _concat(period_parts, Periods), episodes, providers)
+    return period_parts, episode_parts, Recorded.join(recorded) if record is not None else None
 
 
 def _episodes(rng, geo, providers, ids, way: poc.Pathway, child, period_id, start, kids, home,
-              cin, move_scale, horizon):
-    """Placements for a batch of periods, then their episodes."""
+              cin, move_scale, horizon, lead=None):
+    """Placements for a batch of periods, then their episodes (and the placements, for
+    brothers and sisters to follow). `lead` (together.Follow): while brothers and sisters
+    stay together, they take their lead's placements."""
     n = len(child)
     dob, uasc = kids.dob[child], kids.uasc[child]
     bound = np.minimum(way.end, horizon)
@@ -183,7 +285,7 @@ def _episodes(rng, geo, providers, ids, way: poc.Pathway, child, period_id, star
     last_kind = np.full(n, -1, np.int8)
     t = start.copy()
     plc = {k: [] for k in ("row", "start", "end", "place", "provider", "postcode", "urn",
-                           "carer", "reason", "kind")}
+                           "carer", "reason", "kind", "planned", "forced", "last")}
     redesig = {k: [] for k in ("row", "day", "place", "placement")}
     n_placements = 0
     active = np.flatnonzero(t < bound)
@@ -216,6 +318,11 @@ def _episodes(rng, geo, providers, ids, way: poc.Pathway, child, period_id, star
         holds = pl.holds_for(rng, kind, age, moves[active] == 0, move_scale[active])
         stays = parents | adopt | ffa  # these end only when care or the plan moves on
         holds[stays] = NEVER
+        if lead is not None:
+            copy, j = lead.together_at(rng, active, t0, age, forced)
+            _assign(new, copy, lead.carers(j[copy]))
+            kind[copy] = lead.kind(j[copy])
+            holds[copy] = lead.holds(rng, active[copy], j[copy], t0[copy], holds[copy])
         nxt_forced = np.where(way.forced_t[active] > t0[:, None], way.forced_t[active], NEVER)
         which = nxt_forced.argmin(axis=1)
         f_t = nxt_forced[np.arange(len(t0)), which]
@@ -227,15 +334,23 @@ def _episodes(rng, geo, providers, ids, way: poc.Pathway, child, period_id, star
         reason[planned] = "CARPL"
         reason[broke] = np.array(REASONS_UNPLANNED, dtype=object)[
             rng.choice(len(REASONS_UNPLANNED), broke.sum(), p=REASONS_UNPLANNED_SHARE)]
+        if lead is not None:  # moving on with the lead, for the lead's reason
+            with_lead = copy & (end == lead.end(j))
+            reason[with_lead] = lead.reason(j[with_lead])
 
         for k, v in (("row", active), ("start", t0), ("end", end), ("place", new.place),
                      ("provider", new.provider), ("postcode", new.postcode), ("urn", new.urn),
-                     ("carer", new.carer), ("reason", reason), ("kind", kind)):
+                     ("carer", new.carer), ("reason", reason), ("kind", kind),
+                     ("planned", planned), ("forced", forced),
+                     ("last", end >= bound[active])):
             plc[k].append(v)
         # Re-designated long-term once a care order is made, if the placement lasts.
         short_term = np.isin(new.place, (pl.P["U6"], pl.P["U3"]))
         when = np.maximum(t0, c2_from[active]) + rng.integers(90, 400, len(t0))
         re = short_term & (when < end - 1) & (rng.random(len(t0)) < 0.6)
+        if lead is not None:  # the same day as the lead's, if still there
+            when[copy] = lead.redesignated(j[copy])
+            re[copy] = short_term[copy] & (when[copy] < end[copy] - 1)
         redesig["row"].append(active[re])
         redesig["day"].append(when[re])
         redesig["place"].append(np.where(new.place[re] == pl.P["U6"], pl.P["U4"],
@@ -252,8 +367,10 @@ def _episodes(rng, geo, providers, ids, way: poc.Pathway, child, period_id, star
 
     plc = {k: np.concatenate(v) for k, v in plc.items()}
     redesig = {k: np.concatenate(v) for k, v in redesig.items()}
+    plc["redesignated"] = np.full(len(plc["start"]), NEVER)
+    plc["redesignated"][redesig["placement"]] = redesig["day"]
     temps = _temporary(rng, geo, ids, plc, redesig, way)
-    return _build(plc, redesig, temps, way, child, period_id, home, cin)
+    return (*_build(plc, redesig, temps, way, child, period_id, home, cin), plc)
 
 
 def _assign(target: pl.Carers, mask, source: pl.Carers, rows=None):

@@ -115,12 +115,16 @@ def _choice(rng, n, options, probs):
     return np.asarray(options)[rng.choice(len(options), n, p=np.asarray(probs) / sum(probs))]
 
 
-def plan_periods(rng: np.random.Generator, start, dob, male, uasc, horizon: int) -> Pathway:
+def plan_periods(rng: np.random.Generator, start, dob, male, uasc, horizon: int,
+                 plan=None) -> Pathway:
+    """`plan`, when given, overrides the plan drawn by age (brothers and sisters coming into
+    care with their group's lead share its plan)."""
     n = len(start)
     rows = np.arange(n)
     age = (start - dob) / 365.25
     t18 = add_years(dob, 18)
-    plan = _by_age(rng, age, PLAN_BY_AGE)
+    by_age = _by_age(rng, age, PLAN_BY_AGE)
+    plan = by_age if plan is None else np.asarray(plan).copy()
     plan[uasc] = UASC
     plan[(plan == YOUTH_JUSTICE) & (age < 10.2)] = TEEN  # remand only from age 10 (rule 358)
 

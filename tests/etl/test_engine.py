@@ -16,7 +16,7 @@ from etl.indicators.engine import BREAKDOWNS
 from tests.builders import ExtractBuilder
 from tests.etl.test_derive import P1, P2, year_1, year_2
 
-CONTRACT_IDS = {
+CONTRACT_V1 = {
     "cla_at_period_end", "cla_rate_per_10k", "cla_starts", "cla_ceased", "uasc_share",
     "placement_stability_short", "placement_stability_long", "placed_over_20_miles",
     "placed_out_of_area", "family_based_placements", "kinship_share", "under12_in_residential",
@@ -29,29 +29,62 @@ CONTRACT_IDS = {
     "care_leavers_eet_17_18", "care_leavers_eet_19_21", "care_leavers_suitable_accom_17_18",
     "care_leavers_suitable_accom_19_21", "care_leavers_higher_education_19_21", "staying_put",
 }
+# Catalogue v2: the seeds' commitments, with the principles and outcome the design notes give.
+V2_COMMITMENTS = {
+    "kinship_all": ((6,), "stay safe"),
+    "placement_breakdowns": ((6,), "stay safe"),
+    "re_entries_12m": ((6,), "stay safe"),
+    "adoption_days_to_move_in": ((6, 5), "stay safe"),
+    "secure_or_custody": ((6,), "stay safe"),
+    "care_leavers_with_former_carers_19_21": ((7,), "achieve economic well-being"),
+    "young_parents": ((1,), "be healthy"),
+    "permanence_plan_4_months": ((6,), "stay safe"),
+    "siblings_placed_together": ((6,), "stay safe"),
+    "siblings_apart_unassessed": ((6,), "stay safe"),
+    "advocacy_offered": ((2, 4), "make a positive contribution"),
+    "independent_visitor_matched": ((4,), "make a positive contribution"),
+    "views_sought_12m": ((2, 3), "make a positive contribution"),
+    "care_leavers_pa_allocated_18_25": ((7, 4), "achieve economic well-being"),
+    "care_leavers_pathway_plan_in_date_18_25": ((7,), "achieve economic well-being"),
+    "care_leavers_eet_22_25": ((7, 5), "achieve economic well-being"),
+    "care_leavers_suitable_accom_22_25": ((7,), "achieve economic well-being"),
+}
+CONTRACT_IDS = CONTRACT_V1 | set(V2_COMMITMENTS)
+CONTEXT_IDS = {"cla_at_period_end", "cla_rate_per_10k", "cla_starts", "cla_ceased",
+               "uasc_share"}
 INDICATORS_MD = Path(__file__).resolve().parents[3] / "shared" / "design" / "indicators.md"
 
 
 def test_catalogue_holds_exactly_the_contract_ids():
+    assert len(CONTRACT_IDS) == 57
     assert {e.id for e in CATALOGUE} == CONTRACT_IDS
     for entry in CATALOGUE:
-        assert entry.outcome in OUTCOMES and entry.principles
+        if entry.id in CONTEXT_IDS:  # they describe the population: no principle, no outcome
+            assert (entry.principles, entry.outcome, entry.polarity) == ((), None, "context")
+        else:
+            assert entry.outcome in OUTCOMES and entry.principles, entry.id
         assert set(entry.principles) <= set(range(1, 8))
         assert entry.polarity in ("up", "down", "context")
         assert entry.unit in ("count", "rate", "%", "score")
         assert entry.title and entry.description and entry.definition
 
 
-# Catalogue v2 of the design notes adds the seeds' commitments; they are issue 13's work and
-# not yet in the catalogue. Listed here so any other difference still fails.
-V2_COMMITMENTS = {
-    "kinship_all", "placement_breakdowns", "re_entries_12m", "adoption_days_to_move_in",
-    "secure_or_custody", "care_leavers_with_former_carers_19_21", "young_parents",
-    "permanence_plan_4_months", "siblings_placed_together", "siblings_apart_unassessed",
-    "advocacy_offered", "independent_visitor_matched", "views_sought_12m",
-    "care_leavers_pa_allocated_18_25", "care_leavers_pathway_plan_in_date_18_25",
-    "care_leavers_eet_22_25", "care_leavers_suitable_accom_22_25",
-}
+def test_the_seeds_commitments_are_mapped_as_the_catalogue_says():
+    by_id = {e.id: e for e in CATALOGUE}
+    for indicator_id, (principles, outcome) in V2_COMMITMENTS.items():
+        entry = by_id[indicator_id]
+        assert (set(entry.principles), entry.outcome) == (set(principles), outcome), \
+            indicator_id
+    # v1 had convictions under principles 2 and 3 (being heard), which was wrong
+    assert set(by_id["convictions"].principles) == {6, 5}
+    assert by_id["convictions"].outcome == "make a positive contribution"
+
+
+def test_every_principle_and_outcome_has_three_measures_of_its_own():
+    for number in range(1, 8):
+        assert len([e for e in CATALOGUE if number in e.principles]) >= 3, number
+    for outcome in OUTCOMES:
+        assert len([e for e in CATALOGUE if e.outcome == outcome]) >= 3, outcome
 
 
 @pytest.mark.skipif(not INDICATORS_MD.exists(), reason="design notes not beside the checkout")
@@ -59,7 +92,16 @@ def test_contract_ids_match_the_design_notes():
     text = INDICATORS_MD.read_text()
     ids = set(re.findall(r"^\| `([a-z0-9_{}]+)` \|", text, flags=re.M))
     expanded = {i.replace("{band}", band) for i in ids for band in ("17_18", "19_21")}
-    assert expanded - (V2_COMMITMENTS - CONTRACT_IDS) == CONTRACT_IDS
+    assert expanded == CONTRACT_IDS
+    # the commitments' own column: "6, 5; stay safe"
+    mapped = dict(re.findall(r"^\| `([a-z0-9_]+)` \|.*\| ([0-9, ]+; [a-z -]+) \|$", text,
+                             flags=re.M))
+    words = {"economic well-being": "achieve economic well-being",
+             "positive contribution": "make a positive contribution"}
+    for indicator_id, (principles, outcome) in V2_COMMITMENTS.items():
+        numbers, said = mapped[indicator_id].split("; ")
+        assert tuple(int(n) for n in numbers.split(", ")) == principles, indicator_id
+        assert words.get(said, said) == outcome, indicator_id
 
 
 def run_json(capsys, *args) -> dict:
@@ -100,6 +142,7 @@ def test_every_id_for_each_period_with_nulls_only_where_a_source_is_absent(two_p
     p1 = {r["id"]: r for r in run_json(capsys, "--period-end", P1)["indicators"]}
     assert p1["health_assessment"]["value"] is None
     assert "no OC2 file" in p1["health_assessment"]["note"]
+    assert "no permanence planning file" in p1["permanence_plan_4_months"]["note"]
     assert p1["cla_at_period_end"]["value"] == 1
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from etl.cli import main
 from etl.config import load_config
@@ -16,6 +19,16 @@ from etl.warehouse.publish import connect_current
 
 P = "2025-03-31"
 _counter = itertools.count()
+
+
+@contextmanager
+def own_data_dir(tmp_path_factory, name: str):
+    """A data folder of its own for a module's tests (loads are the slow part: a module loads
+    its extracts once and its tests read them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp(name)
+        patch.setenv("CPD_DATA_DIR", str(folder / "data"))
+        yield folder
 
 
 def load(builder, tmp_path: Path, period_end: str = P, empty: tuple[str, ...] = (),

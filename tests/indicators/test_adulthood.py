@@ -114,3 +114,9 @@ def test_staying_put(data_dir, tmp_path):
     load(b, tmp_path)
     # Denominator: SP1, SP2, SP5, SP7, SP12 = 5. Numerator: SP1, SP5, SP7, SP12 = 4.
     check(figures(), "staying_put", 4, 5, 80.0)
+
+
+def test_care_leavers_with_former_carers_19_21(figs):
+    # ACCOM beginning with Z (with former foster carers), of the 7 in 19_21: O9 (Z2) = 1.
+    # 1/7 = 14.29 -> 14.3%.
+    check(figs, "care_leavers_with_former_carers_19_21", 1, 7, 14.3)

@@ -17,29 +17,29 @@ IN_YEAR = [dt.date(2026, 6, 30), dt.date(2026, 9, 30)]
 
 # Two workers belong to no team in every extract: one absent from the staff list, one listed
 # without a team (etl/synth/workforce.py: agency staff and recent starters).
-UNALLOCATED = {("sw-has-team", None, "social worker SW18660 has no team"),
-               ("sw-has-team", None, "social worker SW20193 has no team")}
-# 2025-26 episodes.csv row 643: an episode overlapping the one before (DfE 501) is kept out
-# at the door, which leaves its child's history with a 7-day gap after an X1 ending: in the
+UNALLOCATED = {("sw-has-team", None, "social worker SW12162 has no team"),
+               ("sw-has-team", None, "social worker SW63429 has no team")}
+# 2025-26 episodes.csv row 709: an episode overlapping the one before (DfE 501) is kept out
+# at the door, which leaves its child's history with a 17-day gap after an X1 ending: in the
 # 2026 history and in both in-year histories stitched from it.
-GAP = {("episodes-chain", "C50913918",
-        "episode starting 28/03/2026 follows one that ended 21/03/2026 (7 day(s) gap)")}
+GAP = {("episodes-chain", "C57261779",
+        "episode starting 12/12/2025 follows one that ended 25/11/2025 (17 day(s) gap)")}
 EXPECTED = {
-    # 2023-24 oc2.csv row 103: an SDQ score of 45 is blanked (DfE 180), leaving no score
+    # 2023-24 oc2.csv row 91: an SDQ score of 45 is blanked (DfE 180), leaving no score
     dt.date(2024, 3, 31): UNALLOCATED | {
-        ("sdq-for-5-to-16", "C38454243", "aged 9, no SDQ score or reason")},
-    # 2024-25 episodes.csv row 213: the child's only episode ends before it starts (DfE 356)
+        ("sdq-for-5-to-16", "C40070520", "aged 13, no SDQ score or reason")},
+    # 2024-25 episodes.csv row 200: the child's only episode ends before it starts (DfE 356)
     # and is kept out, so the child's review that year is inside no episode of care
     dt.date(2025, 3, 31): UNALLOCATED | {
         ("reviews-in-care", "C24548088", "review 25/07/2024 (from the extract for 31/03/2025)")},
-    # 2025-26 episodes.csv row 1063: a child with no Header row (DfE INT03), also in the
+    # 2025-26 episodes.csv row 688: a child with no Header row (DfE INT03), also in the
     # social worker episodes
     # (and the row kept out counts in the load it was kept out of)
     dt.date(2026, 3, 31): UNALLOCATED | GAP | {
-        ("episodes-chain", "C50913918", "episodes.csv row 643, kept out when loaded: episode "
-         "starting 16/03/2026: overlaps the one before"),
-        ("in-header", "C80265834", "Episodes: no Header row for this child"),
-        ("in-header", "C80265834", "SWEpisodes: no Header row for this child")},
+        ("episodes-chain", "C57261779", "episodes.csv row 709, kept out when loaded: episode "
+         "starting 20/11/2025: overlaps the one before"),
+        ("in-header", "C56820271", "Episodes: no Header row for this child"),
+        ("in-header", "C56820271", "SWEpisodes: no Header row for this child")},
     dt.date(2026, 6, 30): UNALLOCATED | GAP,
     dt.date(2026, 9, 30): UNALLOCATED | GAP,
 }
@@ -102,7 +102,7 @@ def test_counts_and_observed_text(results):
     _, checks, _ = results
     observed = {(c[1], c[2]): c[5] for c in checks if c[0] == LA}
     assert observed[(ANNUAL[0], "sw-has-team")] == "2 of 39 social workers (5.1%)"
-    assert observed[(ANNUAL[2], "in-header")] == "2 of 2,736 child records in other files (0.1%)"
+    assert observed[(ANNUAL[2], "in-header")] == "2 of 2,603 child records in other files (0.1%)"
     assert observed[(IN_YEAR[1], "age-mix-steady")].startswith("divergence 0.0")
     assert observed[(IN_YEAR[1], "placement-postcode-known")] == \
-        "438 of 438 children looked after (100.0%)"
+        "435 of 435 children looked after (100.0%)"

@@ -15,6 +15,7 @@ from etl.synth.children import upn_check_letter
 from etl.synth.extract import FILES
 from schemas import codes
 from schemas.tables import TABLES
+from tests.synth.headlines import _age as age_at
 
 FOLDERS = [folder for folder, _ in SAMPLE_EXTRACTS]
 
@@ -40,7 +41,7 @@ def window(folder: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def test_same_seed_same_bytes_other_seed_differs(clean, clean_again, sample):
     a, b = files(clean), files(clean_again)
     assert a == b
-    assert len(a) == 5 * 13
+    assert len(a) == 5 * len(FILES) == 5 * 17
     c = files(sample)
     assert a["2025-26/episodes.csv"] != c["2025-26/episodes.csv"]
 
@@ -84,9 +85,16 @@ def test_each_folder_holds_only_its_window(clean):
         children = set(table(clean, folder, "Header")["CHILD"])
         others = set()
         for name in ("Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption",
-                     "PrevPerm", "Missing", "SWEpisodes", "Education"):
+                     "PrevPerm", "Missing", "SWEpisodes", "Education", "Permanence", "Siblings",
+                     "Voice"):
             others |= set(table(clean, folder, name)["CHILD"])
         assert others == children
+        # care leavers over 21 are in no 903 file (nor those of an in-year extract whose
+        # OC3 birthday has not come yet); in an annual one, those up to 21 all are
+        leavers = table(clean, folder, "CareLeavers")
+        young = age_at(dates(leavers["DOB"]), end) <= 21
+        assert set(leavers.loc[young, "CHILD"]) <= children or end.month != 3
+        assert not set(leavers.loc[~young, "CHILD"]) & children
 
 
 def test_in_year_extracts_start_on_1_april(clean):
