@@ -449,7 +449,7 @@ LOCAL_EXTRACT_COUNTS = ("rows_read", "rows_loaded", "kept_out", "problems")
 def local_extracts(user: User, la: str, load_id: str) -> list[dict]:
     """Each local extract (schemas.tables, in its order) in one load of a council:
     [{"table", "loaded", "file", "rows_read", "rows_loaded", "kept_out", "problems"}], the
-    file and counts None for one the load did not include, the counts None for members. A
+    file and counts None for one the load did not include, both None for members. A
     council the user may not see is refused (audited); a load not the council's gives []."""
     code = _checked_la(user, "local extracts", la)
     con = connection()
@@ -468,8 +468,9 @@ def local_extracts(user: User, la: str, load_id: str) -> list[dict]:
         if row is not None and not user.suppressed:
             counts = {**{k: row[k] for k in LOCAL_EXTRACT_COUNTS[:3]},
                       "problems": problems.get(table, 0)}
+        # a file's name is the council's own (it could name a family): officers only
         out.append({"table": table, "loaded": row is not None,
-                    "file": row["file"] if row else None, **counts})
+                    "file": row["file"] if row and not user.suppressed else None, **counts})
     return out
 
 

@@ -45,10 +45,10 @@ NO_DATA_NOTE = "no data:"
 
 
 def no_data(row: dict | None) -> bool:
-    """Whether a figure is missing because the period's extract lacks a file it needs: it is
-    shown as "no data", never judged against a target nor compared with another period."""
-    return bool(row) and row.get("value") is None and \
-        (row.get("note") or "").startswith(NO_DATA_NOTE)
+    """Whether a figure is missing because the period's extract lacks a file it needs (the
+    engine's `no_data`): it is shown as "no data", never judged against a target nor compared
+    with another period."""
+    return bool(row) and bool(row.get("no_data"))
 
 
 def no_data_reason(row: dict) -> str:

@@ -120,7 +120,7 @@ def local_section(view: View, load: dict) -> list:
         table(heading, ["File", "Loaded", *(["Rows read", "Rows loaded", "Rows kept out",
                                              "Problems"] if counts else [])],
               [[extract_name(e["table"]).capitalize(),
-                f"Yes ({e['file']})" if e["loaded"] else "Not loaded",
+                (f"Yes ({e['file']})" if e["file"] else "Yes") if e["loaded"] else "Not loaded",
                 *([count(e[k]) if e["loaded"] else "" for k in access.LOCAL_EXTRACT_COUNTS]
                   if counts else [])] for e in found]),
         html.Ul([html.Li(without(e)) for e in missing], className="no-data-list")

@@ -299,7 +299,7 @@ def _build(entries, sums: list[tuple], loaded: set[str], unknown: dict[str, int]
         missing = [t for t in entry.sources if t not in loaded]
         if missing:
             out[entry.id] = [{"group": None, "numerator": None, "denominator": None,
-                              "value": None, "start_unknown": 0, "notes": [
+                              "value": None, "start_unknown": 0, "no_data": True, "notes": [
                                   "no data: the extract for this period has no "
                                   f"{' and no '.join(TABLES[t].file_label for t in missing)}"
                                   " (not the same as zero)"]}]
@@ -358,7 +358,9 @@ def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None
                note=_note(entry, figure, breakdown, suppress,
                           None if complete else _partial_note(window, period_end),
                           _history_note(entry, window)),
-               suppressed=False)
+               # the period's extract lacks a file it needs: unknown, not zero (the note says
+               # which file)
+               no_data=figure.get("no_data", False), suppressed=False)
     return row
 
 

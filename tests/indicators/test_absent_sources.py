@@ -42,7 +42,7 @@ def test_absent_source_files_give_null_with_a_note(data_dir, tmp_path):
     for table, ids in NEEDS.items():
         for indicator_id in ids:
             row = figs[indicator_id]
-            assert row["value"] is None, (indicator_id, row)
+            assert row["value"] is None and row["no_data"] is True, (indicator_id, row)
             assert row["numerator"] is None, (indicator_id, row)
             note = (row["note"] or "").lower()
             assert "no data" in note, (indicator_id, row["note"])
@@ -54,6 +54,7 @@ def test_absent_source_files_give_null_with_a_note(data_dir, tmp_path):
     # A zero denominator is not missing data: value null, but no "no data" note.
     row = check(figs, "staying_put", 0, 0, None)
     assert "no data" not in (row["note"] or "").lower(), row["note"]
+    assert row["no_data"] is False
 
 
 def test_an_empty_oc2_file_is_zero_not_no_data(data_dir, tmp_path):
