@@ -8,6 +8,7 @@ import urllib.parse
 from dash import dcc, html
 
 from etl.indicators import judgement
+from etl.indicators.catalogue import CATALOGUE
 from schemas.tables import TABLES
 
 RAG_ICON = {"green": "✓", "amber": "!", "red": "✕"}
@@ -64,9 +65,23 @@ def no_data_text(row: dict) -> str:
     return f"No data: {why[:1].lower()}{why[1:]}"
 
 
-def extract_name(table: str) -> str:
-    """A local extract's file as a reader names it: "voice and advocacy file"."""
-    return TABLES[table].file_label
+# --- the council's own files (local extracts), in the data-quality page's and packs' words ----
+
+def without_file(extract: dict) -> str:
+    """What is missing when a load has no file for a local extract, in plain words."""
+    name = TABLES[extract["table"]].file_label
+    titles = [e.title for e in CATALOGUE if extract["table"] in e.sources]
+    if not titles:  # the staff-to-team file: no measure needs it, the teams do
+        return (f"No {name}: every social worker is counted in the \"Unallocated team\", so "
+                "there are no figures by team or service area.")
+    return (f"No {name}: these measures say \"no data\" (not the same as zero): "
+            f"{'; '.join(titles)}.")
+
+
+def own_files(found: list[dict]) -> str:
+    """The council's own files by name: "staff-to-team, education, ... and siblings"."""
+    names = [TABLES[e["table"]].label for e in found]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def status_label(row: dict) -> str:

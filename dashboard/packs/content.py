@@ -14,9 +14,8 @@ import datetime as dt
 
 from dashboard import access, board, figures
 from dashboard.components import (benchmark_cells, benchmark_text, direction_text, fmt,
-                                  fmt_date, fmt_part, no_data, no_data_reason, status_label,
-                                  status_text)
-from dashboard.pages import quality
+                                  fmt_date, fmt_part, no_data, no_data_reason, own_files,
+                                  status_label, status_text, without_file)
 from dashboard.pages.commentary import summary as commentary_summary
 from dashboard.themes import (CONTEXT, OUTCOME_TEXT, outcome_indicators, principle_indicators,
                               principle_title, PRINCIPLE_HEADLINES, OUTCOME_HEADLINES)
@@ -192,11 +191,11 @@ def local_blocks(viewer: access.User, la: str, load: dict) -> list[dict]:
     if not found:
         return []
     have = [e for e in found if e["loaded"]]
-    lacking = [quality.without(e) for e in found if not e["loaded"]]
+    lacking = [without_file(e) for e in found if not e["loaded"]]
     return [para(f"Besides the return to the Department for Education (the 903), a council "
-                 f"sends files of its own: {quality.own_files(found)}. The extract for "
+                 f"sends files of its own: {own_files(found)}. The extract for "
                  f"{fmt_date(load['period_end'])} has {len(have)} of the {len(found)}"
-                 + (f": {quality.own_files(have)}." if have else ".")),
+                 + (f": {own_files(have)}." if have else ".")),
             items(lacking) if lacking else None]
 
 

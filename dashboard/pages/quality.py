@@ -14,11 +14,11 @@ import urllib.parse
 from dash import html
 
 from dashboard import access, figures
-from dashboard.components import extract_name, fmt_date, link, table
+from dashboard.components import fmt_date, link, own_files, table, without_file
 from dashboard.pages import warehouse_checks
 from dashboard.view import View
-from etl.indicators.catalogue import CATALOGUE
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
+from schemas.tables import TABLES
 
 
 def chosen_load(loads: list[dict], period: dt.date | None, requested: str | None
@@ -78,28 +78,6 @@ def load_link(view: View, load: dict, latest: dt.date | None):
     return link(f"{load['loaded_at']:%d/%m/%Y %H:%M}", "/data-quality", query)
 
 
-def extract_measures(table_name: str) -> list[str]:
-    """The titles of the measures that cannot be worked out without a local extract."""
-    return [e.title for e in CATALOGUE if table_name in e.sources]
-
-
-def without(extract: dict) -> str:
-    """What is missing when a load has no file for a local extract, in plain words."""
-    name = extract_name(extract["table"])
-    titles = extract_measures(extract["table"])
-    if not titles:  # the staff-to-team file: no measure needs it, the teams do
-        return (f"No {name}: every social worker is counted in the \"Unallocated team\", so "
-                "there are no figures by team or service area.")
-    return (f"No {name}: these measures say \"no data\" (not the same as zero): "
-            f"{'; '.join(titles)}.")
-
-
-def own_files(found: list[dict]) -> str:
-    """The council's own files by name: "staff-to-team, education, ... and siblings"."""
-    names = [extract_name(e["table"]).removesuffix(" file") for e in found]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def local_section(view: View, load: dict) -> list:
     """The council's own files in the load: which were loaded, with their rows and problems
     (for officers: members see no counts, as for the checks), and for each missing one what
@@ -119,11 +97,11 @@ def local_section(view: View, load: dict) -> list:
                f"the {len(found)}.", className="plain"),
         table(heading, ["File", "Loaded", *(["Rows read", "Rows loaded", "Rows kept out",
                                              "Problems"] if counts else [])],
-              [[extract_name(e["table"]).capitalize(),
+              [[TABLES[e["table"]].file_label.capitalize(),
                 (f"Yes ({e['file']})" if e["file"] else "Yes") if e["loaded"] else "Not loaded",
                 *([count(e[k]) if e["loaded"] else "" for k in access.LOCAL_EXTRACT_COUNTS]
                   if counts else [])] for e in found]),
-        html.Ul([html.Li(without(e)) for e in missing], className="no-data-list")
+        html.Ul([html.Li(without_file(e)) for e in missing], className="no-data-list")
         if missing else None,
     ]
 
