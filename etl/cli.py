@@ -3,6 +3,11 @@
 Exit codes: 0 done; 1 `validate` found rows that would be rejected, or `audit --verify` found
 the audit log changed; 2 the input or the command cannot be used (the message says what to
 fix); nothing is ever left half-done.
+
+Only the standard library and etl.settings are imported at the top. Each command imports what
+it needs (pandas, DuckDB, pandera, the dashboard's state, the synthetic data's numpy) when it
+runs, so `cpd --help`, `cpd COMMAND --help` and a mistyped argument answer at once instead of
+after a second of imports; tests/etl/test_cli_start.py keeps it so.
 """
 from __future__ import annotations
 
@@ -16,20 +21,30 @@ import sys
 import tomllib
 from pathlib import Path
 
-from dashboard.state import StateError
-from etl import settings, synth
-from etl.config import ConfigError, config_for, default_code, parse_la_code, resolve_la
-from etl.period import PeriodEndError, guess_period_end, parse_period_end
-from etl.read import ExtractError, read_extract
-from etl.report import summary_by_rule, write_reports
-from etl.warehouse.publish import LoadInProgress, WarehouseError, private_data_dir
+from etl import settings
 
 
 class UsageError(Exception):
     pass
 
 
+# The errors that mean the input or the command cannot be used (exit 2, "Nothing was
+# changed."), as (module, class). A command can only raise one from a module it imported, so
+# main looks for them among the modules loaded rather than importing pandas or DuckDB to name
+# them.
+REFUSALS = (("etl.read", "ExtractError"), ("etl.config", "ConfigError"),
+            ("etl.warehouse.publish", "LoadInProgress"),
+            ("etl.warehouse.publish", "WarehouseError"), ("dashboard.state", "StateError"))
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    loaded = (getattr(sys.modules.get(module), name, None) for module, name in REFUSALS)
+    return (UsageError, *(error for error in loaded if error is not None))
+
+
 def period_end_arg(text: str) -> dt.date:
+    from etl.period import PeriodEndError, parse_period_end
+
     try:
         return parse_period_end(text)
     except PeriodEndError as err:
@@ -37,6 +52,8 @@ def period_end_arg(text: str) -> dt.date:
 
 
 def _la_arg(text: str) -> str:
+    from etl.config import ConfigError, parse_la_code
+
     try:
         return parse_la_code(text)
     except ConfigError as err:
@@ -45,12 +62,15 @@ def _la_arg(text: str) -> str:
 
 def _la_code(args) -> str:
     """The LA an extract is loaded for: --la, else the configured LA."""
+    from etl.config import default_code
+
     return _la_arg(args.la) if args.la else default_code()
 
 
 def _reading(args):
     """The published warehouse and the LA a reading command asks about (--la, else the only
     LA loaded). Raises UsageError before anything is loaded."""
+    from etl.config import ConfigError, resolve_la
     from etl.indicators.engine import loaded_las
     from etl.warehouse.publish import connect_current
 
@@ -65,6 +85,8 @@ def _reading(args):
 
 
 def _print_summary(validated, warnings) -> None:
+    from etl.report import summary_by_rule
+
     for warning in warnings:
         print(f"warning: {warning}")
     kept_out = validated.rows_kept_out
@@ -82,6 +104,8 @@ def _print_summary(validated, warnings) -> None:
 
 
 def cmd_validate(args) -> int:
+    from etl.read import read_extract
+    from etl.report import write_reports
     from etl.validate import validate
 
     extract = read_extract(Path(args.path))
@@ -107,6 +131,7 @@ def cmd_validate(args) -> int:
 
 
 def _guess_period_end(extract) -> dt.date:
+    from etl.period import guess_period_end
     from schemas.ssda903 import normalise
 
     episodes = extract.files.get("Episodes")
@@ -182,6 +207,7 @@ def cmd_loads(args) -> int:
 
 
 def cmd_indicators(args) -> int:
+    from etl.config import config_for
     from etl.indicators.engine import EngineError, compute
     from etl.indicators.export import to_csv
 
@@ -375,7 +401,15 @@ def cmd_clock(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    from etl import synth
+
     return synth.run(args)
+
+
+def _synth_arguments(p) -> None:
+    from etl import synth
+
+    synth.add_arguments(p)
 
 
 def cmd_serve(args) -> int:
@@ -588,11 +622,10 @@ def _add_password_stdin(p) -> None:
                         "of making one")
 
 
-def _state_parsers(sub) -> None:
-    """`cpd users ...` and `cpd audit`: the state database beside the warehouse."""
-    from dashboard.state import OUTCOMES, ROLES
+def _users_arguments(users) -> None:
+    """`cpd users ...`: the users in the state database beside the warehouse."""
+    from dashboard.state import ROLES
 
-    users = sub.add_parser("users", help="add, list, disable, enable or reset dashboard users")
     verbs = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
 
     p = verbs.add_parser("add", help="add a user (prints a new password once)")
@@ -623,7 +656,11 @@ def _state_parsers(sub) -> None:
     _add_password_stdin(p)
     p.set_defaults(func=cmd_users_reset)
 
-    p = sub.add_parser("audit", help="show the newest audit log entries, or --verify it")
+
+def _audit_arguments(p) -> None:
+    """`cpd audit`: the audit log in the state database."""
+    from dashboard.state import OUTCOMES
+
     p.add_argument("--limit", type=int, default=50, help="how many entries (default 50)")
     p.add_argument("--user", help="only this user's entries")
     p.add_argument("--outcome", choices=OUTCOMES)
@@ -631,12 +668,35 @@ def _state_parsers(sub) -> None:
     p.add_argument("--verify", action="store_true",
                    help="check the hash chain: exit 0 if intact, 1 naming each problem "
                         "(--format json for monitoring)")
-    p.set_defaults(func=cmd_audit)
 
 
-def parser() -> argparse.ArgumentParser:
+class _Command(argparse.ArgumentParser):
+    """A subcommand's parser that may take its arguments from a module slow to import
+    (`arguments`, a function that adds them): with `lazy`, they are added only when the
+    subcommand is parsed, so `cpd --help` and the other commands never import that module."""
+
+    def __init__(self, *args, arguments=None, lazy: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._arguments = arguments
+        if not lazy:
+            self.add_arguments()
+
+    def add_arguments(self) -> None:
+        if self._arguments is not None:
+            arguments, self._arguments = self._arguments, None
+            arguments(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.add_arguments()
+        return super().parse_known_args(args, namespace)
+
+
+def parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """`cpd`'s parser. With `lazy` (as main builds it), synth, users and audit get their
+    arguments only when run: they come from etl.synth (numpy, pandas) and dashboard.state
+    (DuckDB). Without it every subcommand has all its arguments, for tests that read them."""
     top = argparse.ArgumentParser(prog="cpd", description=__doc__.splitlines()[0])
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Command)
 
     p = sub.add_parser("validate", help="check an extract and write a rejects report; "
                                         "changes no warehouse")
@@ -704,11 +764,15 @@ def parser() -> argparse.ArgumentParser:
                                       "the sample's sample_data/schedule.toml)")
     p.set_defaults(func=cmd_clock)
 
-    p = sub.add_parser("synth", help="write synthetic 903 extracts")
-    synth.add_arguments(p)
+    p = sub.add_parser("synth", help="write synthetic 903 extracts",
+                       arguments=_synth_arguments, lazy=lazy)
     p.set_defaults(func=cmd_synth)
 
-    _state_parsers(sub)
+    sub.add_parser("users", help="add, list, disable, enable or reset dashboard users",
+                   arguments=_users_arguments, lazy=lazy)
+    p = sub.add_parser("audit", help="show the newest audit log entries, or --verify it",
+                       arguments=_audit_arguments, lazy=lazy)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("serve", help="serve the dashboard with gunicorn (--demo: the make run "
                                      "demo, this machine only)")
@@ -726,12 +790,13 @@ def main(argv: list[str] | None = None) -> int:
     # (DuckDB's own WAL and temporary files included).
     os.umask(0o077)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    args = parser(lazy=True).parse_args(argv)
     try:
+        from etl.warehouse.publish import private_data_dir
+
         private_data_dir()
         return args.func(args)
-    except (ExtractError, UsageError, ConfigError, LoadInProgress, WarehouseError,
-            StateError) as err:
+    except _refusals() as err:  # evaluated when an error arrives, after the command's imports
         print(f"cpd {args.command}: {err}", file=sys.stderr)
         print("Nothing was changed.", file=sys.stderr)
         return 2

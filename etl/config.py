@@ -19,7 +19,6 @@ from pathlib import Path
 
 from etl import settings
 from etl.indicators.catalogue import BY_ID
-from schemas.expectations import tolerances
 
 # ONS codes of English upper-tier authorities: unitaries, metropolitan and London boroughs,
 # counties (E06, E08, E09, E10), as used by DfE.
@@ -149,6 +148,10 @@ def _read(path: Path) -> LAConfig:
         raise ConfigError(f"{path}: [population] must map years to whole numbers, "
                           "e.g. 2025 = 61800") from None
     _check_benchmarks(path, data)
+    # Imported here, not at the top: schemas.expectations brings in pandas (through the staging
+    # tables), and `cpd --help` and the dashboard's state reach this module without a file.
+    from schemas.expectations import tolerances
+
     try:
         tolerances(data.get("quality"))
     except ValueError as err:

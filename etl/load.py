@@ -12,6 +12,8 @@ import getpass
 import hashlib
 import json
 import logging
+import os
+import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +26,7 @@ from etl.config import config_for
 from etl.read import read_extract, require_tables
 from etl.validate import REJECT_COLUMNS, Validated, validate
 from etl.indicators import published, units
+from etl.quality import worker
 from etl.warehouse import derive, publish, reference, staging
 
 log = logging.getLogger(__name__)
@@ -75,7 +78,7 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
     require_tables(extract, path)
     # the council's data-quality tolerances (checked when its configuration is read)
     quality_settings = config_for(la_code).raw.get("quality")
-    quality.import_gx_soon()  # seconds of importing, done while the extract is validated
+    worker.WORKER.start()  # imports great-expectations on another core while we validate
     validated = validate(extract, period_end)
     checksums = {name: tf.sha256 for name, tf in extract.files.items()}
     print_ = fingerprint(la_code, period_end, checksums)
@@ -92,6 +95,7 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
                               tuple(extract.warnings))
         load_id = f"{publish.new_name()}-{print_[:8]}"
         building = publish.start_building()
+        title = report.load_title(str(path), period_end)
         con = duckdb.connect(str(building))
         try:
             staging.create_tables(con)
@@ -103,26 +107,70 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
             reference.rebuild(con)
             derive.rebuild(con)
             units.rebuild(con)
-            published.rebuild(con)  # what every page view would otherwise work out
+            # the figures each page view would otherwise work out; their protection is
+            # decided below, while the data-quality suite runs
+            pending = published.prepare(con)
             con.execute("COMMIT")
-            # the checks read the committed warehouse (a check's own SQL fault then costs that
-            # check, not the load's transaction) and their results join it before publishing
-            checks = quality.run(con, load_id, la_code, period_end, quality_settings)
+        finally:
+            con.close()
+        # the checks read the committed warehouse (a check's own SQL fault then costs that
+        # check, not the load's transaction) and their results join it before publishing
+        docs = publish.reports_dir() / f"{publish.BUILDING_PREFIX}{os.getpid()}-docs"
+        shutil.rmtree(docs, ignore_errors=True)
+        request = worker.Request(building, load_id, la_code, period_end, quality_settings,
+                                 docs, title)
+        in_worker = _submit(request)
+        decided = pending.decide()
+        checks, in_worker = _quality_run(request, in_worker)
+        con = duckdb.connect(str(building))
+        try:
             con.execute("BEGIN")
+            published.store(con, decided)
             quality.store(con, checks)
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
         finally:
             con.close()
         publish.publish(building, load_id)
-        # the report only once the load is published, and only ever complete under its id
+        # the report only once the load is published, and only ever complete under its id;
+        # its Data Docs built by the worker meanwhile (none if that failed: it says why in
+        # the log), or here
+        built = in_worker and worker.WORKER.docs()
         reports = report.publish_reports(validated.rejects, publish.reports_dir(), load_id,
-                                         report.load_title(str(path), period_end),
-                                         checks.gx_results)
+                                         title, None if in_worker else checks.gx_results,
+                                         docs if built else None)
     log.info("published load %s (data-quality checks: %d not met, %d not run, %.2f s)",
              load_id, checks.failed, checks.not_run, checks.seconds)
     return LoadResult(load_id, la_code, period_end, False, validated, tuple(extract.warnings),
                       reports, checks)
+
+
+def _submit(request: worker.Request) -> bool:
+    """Hand the data-quality suite to the worker; whether it took it."""
+    try:
+        worker.WORKER.submit(request)
+        return True
+    except worker.Unavailable as err:
+        log.warning("data-quality worker unavailable (%s); the checks run in the load's "
+                    "process", err)
+        return False
+
+
+def _quality_run(request: worker.Request, submitted: bool) -> tuple[quality.QualityRun, bool]:
+    """The data-quality suite's run over the built warehouse, and whether the worker ran it
+    (else this process runs it now, importing great-expectations itself)."""
+    if submitted:
+        try:
+            return worker.WORKER.result(), True
+        except worker.Unavailable as err:
+            log.warning("data-quality worker failed (%s); the checks run in the load's "
+                        "process", err)
+    con = duckdb.connect(str(request.warehouse), read_only=True)
+    try:
+        return quality.run(con, request.load_id, request.la_code, request.period_end,
+                           request.configured), False
+    finally:
+        con.close()
 
 
 def _record(con, load_id, la_code, period_end, path, print_, extract, validated) -> None:

@@ -47,10 +47,6 @@ def _dates(episodes: pd.DataFrame) -> pd.Series:
     return pd.concat([parse_dates(episodes["DECOM"]), parse_dates(episodes["DEC"])]).dropna()
 
 
-def _march_31_on_or_after(day: pd.Timestamp) -> dt.date:
-    return dt.date(day.year if day.month <= 3 else day.year + 1, 3, 31)
-
-
 def guess_period_end(episodes: pd.DataFrame) -> dt.date | None:
     """The 31 March ending the latest collection year the episodes' dates (normalised
     Episodes frame) fall in, passing over a latest year that holds only a stray date or two:
@@ -59,7 +55,9 @@ def guess_period_end(episodes: pd.DataFrame) -> dt.date | None:
     dates = _dates(episodes)
     if dates.empty:
         return None
-    years = dates.map(_march_31_on_or_after).value_counts().sort_index(ascending=False)
+    # each date's collection year by the 31 March ending it, counted
+    counts = (dates.dt.year + (dates.dt.month > 3)).value_counts().sort_index(ascending=False)
+    years = pd.Series(counts.to_numpy(), index=[dt.date(int(y), 3, 31) for y in counts.index])
     few = max(2, len(dates) // 100)
 
     def stray(end: dt.date) -> bool:

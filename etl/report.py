@@ -221,11 +221,13 @@ def write_reports(rejects: pd.DataFrame, folder: Path, title: str) -> dict[str, 
 
 
 def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
-                    title: str, gx_results: list[dict] | None = None) -> dict[str, Path]:
+                    title: str, gx_results: list[dict] | None = None,
+                    data_docs: Path | None = None) -> dict[str, Path]:
     """A published load's report, as `reports/<load_id>/`: written in full to
     `reports/.building-<pid>` and renamed into place, so a report folder under a load id is
-    always complete. With the load's great-expectations results, its Data Docs go in the same
-    folder (`data-docs/`). Call with the load lock held."""
+    always complete. Its Data Docs go in the same folder (`data-docs/`): `data_docs`, built
+    already (by the data-quality worker), or built here from the load's great-expectations
+    results. Call with the load lock held."""
     reports = Path(reports)
     reports.mkdir(mode=0o700, parents=True, exist_ok=True)
     building = reports / f"{BUILDING_PREFIX}{os.getpid()}"
@@ -234,8 +236,10 @@ def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
     paths = write_reports(rejects, building, title)
     for path in paths.values():
         fsync_path(path)
-    if gx_results:
-        _write_data_docs(gx_results, building / "data-docs", title)
+    if data_docs is not None and data_docs.is_dir():
+        os.replace(data_docs, building / "data-docs")
+    elif gx_results:
+        write_data_docs(gx_results, building / "data-docs", title)
     if final.is_symlink() or final.is_file():
         final.unlink()
     elif final.exists():  # only if a load id were ever reused: replace, never mix
@@ -245,9 +249,10 @@ def publish_reports(rejects: pd.DataFrame, reports: Path, load_id: str,
     return {kind: final / path.name for kind, path in paths.items()}
 
 
-def _write_data_docs(gx_results: list[dict], folder: Path, title: str) -> None:
-    """The load's Data Docs. They only present results the warehouse already holds (and the
-    data-quality page shows), so a failure to build them costs the docs, not the report."""
+def write_data_docs(gx_results: list[dict], folder: Path, title: str) -> bool:
+    """The load's Data Docs; whether they were built. They only present results the
+    warehouse already holds (and the data-quality page shows), so a failure to build them
+    costs the docs, not the report."""
     try:
         from etl.quality import docs
 
@@ -255,6 +260,8 @@ def _write_data_docs(gx_results: list[dict], folder: Path, title: str) -> None:
     except Exception as err:  # a fault in building the docs; the message may quote data
         log.warning("Data Docs were not built (%s)", type(err).__name__)
         shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 def load_title(source: str, period_end) -> str:

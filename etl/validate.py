@@ -21,6 +21,7 @@ from etl.read import Extract, ExtractError
 from schemas.codes import (FIRST_YEAR, OLDEST_READABLE, collection_year, latest_readable,
                            readable, rule_set)
 from schemas.columns import COLUMNS
+from schemas.dates import parsed_once
 from schemas.cross_record import Context
 from schemas.rules import BLANKED, KEPT_OUT, REPORTED, RULES
 from schemas.ssda903 import normalise, schema_for
@@ -160,6 +161,12 @@ def validate(extract: Extract, period_end: dt.date) -> Validated:
     notes = () if rules_year == year else (
         f"collection year {year} is older than the earliest rule set held ({FIRST_YEAR}): "
         f"validated with {FIRST_YEAR}'s code lists",)
+    with parsed_once():
+        return _validate(extract, period_end, year, rules_year, notes)
+
+
+def _validate(extract: Extract, period_end: dt.date, year: str, rules_year: str,
+              notes: tuple[str, ...]) -> Validated:
     normalised = {name: normalise(name, tf.frame) for name, tf in extract.files.items()}
     context = Context(period_end, normalised)
     tables, found = {}, []

@@ -84,6 +84,11 @@ class Check:
     def column(self) -> str:
         return self.arguments(tolerances({}))["column"]
 
+    def __reduce__(self):
+        # A check crosses to the process that runs the suite (etl/quality/worker.py) and back
+        # by its key: its arguments are a function, which does not pickle.
+        return (_by_key, (self.key,))
+
 
 def _d(column: str) -> str:
     """A date column as dd/mm/yyyy text, for a detail line."""
@@ -574,4 +579,10 @@ SUITE: list[Check] = [
 ]
 
 BY_KEY = {check.key: check for check in SUITE}
+
+
+def _by_key(key: str) -> Check:
+    return BY_KEY[key]
+
+
 AGE_BANDS = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known"]

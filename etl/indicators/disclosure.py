@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -60,7 +60,10 @@ def small(x) -> bool:
 
 
 def _number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    if isinstance(x, bool):
+        return False
+    # ints and floats (numpy's too) first: the abstract class's check costs ten times more
+    return isinstance(x, (int, float)) or isinstance(x, numbers.Real)
 
 
 def is_primary(row: dict) -> bool:
@@ -153,12 +156,13 @@ def _protect(cells: tuple, present: frozenset, layout: Layout, initial: frozense
     # the figures could be larger in proportion, doubled say, and still add up): the test is
     # cautious there (a council figure of 1 that is the only non-zero group of every
     # breakdown). With a shown total outside the cells (`suppress`), such a cell is the total.
-    hopeless = set(_exposed(equations, values, everything, guarded))
+    hopeless = set(_Hidden(equations, values, everything).exposed(guarded))
     while True:  # each round hides at least one more cell, or stops
-        exposed = [i for i in _exposed(equations, values, hidden, guarded) if i not in hopeless]
+        now = _Hidden(equations, values, hidden)
+        exposed = [i for i in now.exposed(guarded) if i not in hopeless]
         if not exposed:
             break
-        extra = _secondary(equations, values, hidden, exposed[0], keys)
+        extra = _secondary(now, exposed[0], keys)
         if not extra:  # every non-zero cell is hidden already
             break
         hidden.update(extra)
@@ -196,14 +200,24 @@ def _equations(keys: list, present: frozenset, layout: Layout) -> np.ndarray:
 
 
 def _decompose(matrix: np.ndarray) -> tuple:
-    """(column space basis, null space basis, singular values, row space basis) of a matrix,
-    from one SVD; a matrix with no rows or no columns has no column or row space."""
+    """(column space basis, singular values, row space basis) of a matrix, from one thin
+    SVD; a matrix with no rows or no columns has no column or row space. The null space is
+    never built: it is everything the row space is not (`_movement`, `_Hidden._tied`), and
+    with a thousand teams at England scale it would be a thousand columns square."""
     m, k = matrix.shape
     if m == 0 or k == 0:
-        return np.zeros((m, 0)), np.eye(k), np.zeros(0), np.zeros((0, k))
-    u, s, vt = np.linalg.svd(matrix, full_matrices=True)
+        return np.zeros((m, 0)), np.zeros(0), np.zeros((0, k))
+    u, s, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((s > _TOLERANCE * max(1.0, s[0])).sum())
-    return u[:, :rank], vt[rank:].T, s[:rank], vt[:rank]
+    return u[:, :rank], s[:rank], vt[:rank]
+
+
+def _movement(rows: np.ndarray) -> np.ndarray:
+    """For each cell (a column of the matrix whose row space basis is `rows`), the squared
+    length of its row of the null space: how far the equations let it move with all the
+    others. The null space being the rest of the row space, that is 1 less the cell's
+    squared length in the row space (0 to rounding: the cell is fixed)."""
+    return 1 - np.einsum("ij,ij->j", rows, rows)
 
 
 class _Hidden:
@@ -216,14 +230,15 @@ class _Hidden:
     non-zero one of its breakdown and the council figure) move as one `tied` set. The test
     looks for a direction holding every set of cells of 1 still but one, or two for a cell of
     1 itself: exact for the usual cases, cautious otherwise (a cell it cannot clear counts as
-    pinned). One SVD of the free cells' columns gives their column space (`basis`) and null
-    space (`null`)."""
+    pinned). One SVD of the free cells' columns gives their column space (`basis`) and how
+    far each can move with the cells of 1 held (`movement`)."""
 
     def __init__(self, equations: np.ndarray, values: np.ndarray, hidden: set[int]):
         self.equations, self.values, self.hidden = equations, values, set(hidden)
         ordered = sorted(hidden)
         self.free = [i for i in ordered if values[i] != 1]
-        self.basis, self.null, self.sigma, self.rows = _decompose(equations[:, self.free])
+        self.basis, self.sigma, self.rows = _decompose(equations[:, self.free])
+        self.movement = _movement(self.rows)
         self.tied = self._tied(ordered, [i for i in ordered if values[i] == 1])
 
     def _tied(self, ordered: list[int], floor: list[int]) -> dict[int, tuple[int, ...]]:
@@ -231,18 +246,46 @@ class _Hidden:
         rows of the null space of all hidden cells; a cell that cannot move is alone)."""
         if not floor:
             return {}
-        _, null, _, _ = _decompose(self.equations[:, ordered])
-        moves = {i: null[ordered.index(i)] for i in floor}
-        return {i: tuple(k for k in floor if k == i or (
-            not _nil(moves[i]) and _nil(moves[i] - moves[k])))
-            for i in floor}
+        _, _, rows = _decompose(self.equations[:, ordered])
+        position = {cell: p for p, cell in enumerate(ordered)}
+        cells = rows[:, [position[i] for i in floor]]
+        lengths = _movement(cells)
+        # two cells' rows of the null space are equal when the squared distance between
+        # them is 0: their squared lengths, plus twice the product of their rows of the row
+        # space (minus, in the null space, off the diagonal), for every pair at once
+        apart = lengths[:, None] + lengths[None, :] + 2 * (cells.T @ cells)
+        tied = {}
+        for row, i in enumerate(floor):
+            if lengths[row] < 1e-14:  # cannot move
+                tied[i] = (i,)
+                continue
+            same = set(np.flatnonzero(apart[row] < 1e-14).tolist()) | {row}
+            tied[i] = tuple(floor[k] for k in sorted(same))
+        return tied
 
     def _column(self, cells: tuple[int, ...]) -> np.ndarray:
         """The column of cells moved together by the same amount."""
         return self.equations[:, list(cells)].sum(axis=1)
 
+    @cached_property
+    def _tied_columns(self) -> dict[tuple[int, ...], np.ndarray]:
+        """The column of each set of tied cells of 1 (read by every `_rises`)."""
+        return {cells: self._column(cells) for cells in dict.fromkeys(self.tied.values())}
+
+    @cached_property
+    def _tied_matrix(self) -> np.ndarray:
+        """Those columns side by side, in the same order."""
+        return np.column_stack([*self._tied_columns.values()]) if self._tied_columns else \
+            np.zeros((self.equations.shape[0], 0))
+
+    @cached_property
+    def _tied_outside(self) -> np.ndarray:
+        """The part of each set's column outside the free cells' column space."""
+        return self.outside(self._tied_matrix)
+
     def outside(self, column: np.ndarray) -> np.ndarray:
-        """The part of a column outside the free cells' column space."""
+        """The part of a column (or of each column of a matrix) outside the free cells'
+        column space."""
         return column - self.basis @ (self.basis.T @ column)
 
     def certificate(self, position: int) -> np.ndarray:
@@ -261,25 +304,32 @@ class _Hidden:
     def pinned(self, i: int) -> bool:
         if i not in self.tied:
             position = self.free.index(i)
-            if not _nil(self.null[position]):  # moves with the cells of 1 held
+            if self.movement[position] >= 1e-14:  # moves with the cells of 1 held
                 return False
-            return not any(self.releases(position, self._column(c))
-                           for c in set(self.tied.values()))
+            # `releases` for every set of tied cells at once
+            movable = np.einsum("ij,ij->j", self._tied_outside, self._tied_outside) < 1e-14
+            enters = np.abs(self.certificate(position) @ self._tied_matrix) > 1e-7
+            return not bool((movable & enters).any())
         return not self._rises(self.tied[i], self.outside)
 
     def _rises(self, cells: tuple[int, ...], outside, more: tuple = ()) -> bool:
         """Whether tied cells of 1 can rise, the other cells of 1 held or one more set of them
         let rise too (`more`: columns of further cells of 1 that may), given `outside`, the
-        part of a column the free cells cannot make up. The free cells make up the rest, so
-        the parts outside must cancel with everything moved rising: nothing left of ours
-        (alone, or rising by as much as one of `more`), or a set of theirs pointing the
-        opposite way."""
-        column = self._column(cells)
+        part of a column (or of each column of a matrix) the free cells cannot make up. The
+        free cells make up the rest, so the parts outside must cancel with everything moved
+        rising: nothing left of ours (alone, or rising by as much as one of `more`), or a set
+        of theirs pointing the opposite way."""
+        column = self._tied_columns.get(cells)
+        column = self._column(cells) if column is None else column
         ours = outside(column)
-        if any(_nil(outside(column + extra)) for extra in (0, *more)):
+        if _nil(ours) or any(_nil(outside(column + extra)) for extra in more):
             return True
-        others = [self._column(c) for c in set(self.tied.values()) if c != cells]
-        return any(_opposite(ours, outside(theirs)) for theirs in others + list(more))
+        others = [j for j, other in enumerate(self._tied_columns) if other != cells]
+        theirs = (self._tied_outside if outside == self.outside
+                  else outside(self._tied_matrix))[:, others]
+        if more:
+            theirs = np.column_stack([theirs, outside(np.column_stack(more))])
+        return theirs.shape[1] > 0 and _any_opposite(ours, theirs)
 
     def exposed(self, guarded=small) -> list[int]:
         """Hidden cells of 1 to 5 (those `guarded`) a member could pin, in tie-break order."""
@@ -302,34 +352,31 @@ class _Hidden:
 
         def outside(v: np.ndarray) -> np.ndarray:
             rest = self.outside(v)
-            return rest - (reach @ rest) * reach
+            return rest - np.multiply.outer(reach, reach @ rest)
 
         return self._rises(self.tied[target], outside)
 
 
-def _opposite(ours: np.ndarray, theirs: np.ndarray) -> bool:
-    """Whether `theirs` is a positive multiple of minus `ours` (both rising, they cancel)."""
-    if _nil(theirs):
-        return False
-    scale = -(theirs @ ours) / (ours @ ours)
-    return scale > 1e-7 and _nil(theirs + scale * ours)
+def _any_opposite(ours: np.ndarray, theirs: np.ndarray) -> bool:
+    """Whether any column of `theirs` is a positive multiple of minus `ours` (both rising,
+    they cancel); every column at once, each tested as `_nil` tests one."""
+    scale = -(ours @ theirs) / (ours @ ours)
+    rest = theirs + np.multiply.outer(ours, scale)
+    cancel = ((np.einsum("ij,ij->j", theirs, theirs) >= 1e-14) & (scale > 1e-7)
+              & (np.einsum("ij,ij->j", rest, rest) < 1e-14))
+    return bool(cancel.any())
 
 
-def _exposed(equations: np.ndarray, values: np.ndarray, hidden: set[int],
-             guarded=small) -> list[int]:
-    return _Hidden(equations, values, hidden).exposed(guarded)
-
-
-def _secondary(equations: np.ndarray, values: np.ndarray, hidden: set[int], target: int,
-               keys: list) -> list[int]:
-    """The cells to hide next to protect `target`, cheapest first (smallest figures; ties go to
-    groups before the council figure, the figure everybody reads, then the cells' order):
-    the first shown cell that protects it on its own; else the cheapest pair of a cell
-    sharing an equation with it and one more (a team in another service area needs its area
-    hidden too); else the smallest shown cell sharing an equation with it, or anywhere."""
+def _secondary(now: _Hidden, target: int, keys: list) -> list[int]:
+    """The cells to hide next to protect `target` (`now`: what the cells hidden so far give
+    away), cheapest first (smallest figures; ties go to groups before the council figure,
+    the figure everybody reads, then the cells' order): the first shown cell that protects
+    it on its own; else the cheapest pair of a cell sharing an equation with it and one more
+    (a team in another service area needs its area hidden too); else the smallest shown cell
+    sharing an equation with it, or anywhere."""
+    equations, values, hidden = now.equations, now.values, now.hidden
     shown = sorted((i for i in range(len(values)) if i not in hidden),
                    key=lambda i: (values[i], keys[i] == OVERALL, i))
-    now = _Hidden(equations, values, hidden)
     for i in shown:
         if now.frees(target, i):
             return [i]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -33,24 +34,59 @@ TABLES = ("ind_figures", "ind_start_unknown", "ind_hidden", "ind_published")
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Store the figures and the protection of every loaded period (needs `ind_units` and
     the derived layer built first)."""
+    store(con, prepare(con).decide())
+
+
+@dataclass
+class Pending:
+    """The stored figures built, and what each period's protection is decided from, read
+    into memory: `decide` needs no warehouse, so a load decides while the data-quality
+    suite reads the committed warehouse (etl/load.py)."""
+
+    periods: list[tuple]  # (la_code, period_end, sums, loaded, layout, inputs, kept cells)
+
+    def decide(self) -> "Decided":
+        hidden, published = [], []
+        version = engine.published_version()
+        for la_code, period_end, sums, loaded, layout, inputs, cells in self.periods:
+            if cells is None:
+                decided = engine.protection(sums, loaded, layout)
+                cells = [(i, b, g) for i, hide in decided.items()
+                         for b, g in sorted(hide, key=str)]
+            hidden += [(la_code, period_end, i, b, g) for i, b, g in cells]
+            published.append((la_code, period_end, version, inputs))
+        return Decided(hidden, published)
+
+
+@dataclass
+class Decided:
+    hidden: list[tuple]  # ind_hidden rows
+    published: list[tuple]  # ind_published rows
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> Pending:
+    """Build `ind_figures` and `ind_start_unknown`, and read what the protection of every
+    loaded period is decided from (and the decisions kept, where nothing it is decided from
+    has changed)."""
     kept = _decisions_kept(con)  # read before the tables are replaced
     con.execute(_FIGURES_SQL, [list(engine.AGE_BANDS)])
     con.execute(_START_UNKNOWN_SQL)
-    hidden, published = [], []
-    version = engine.published_version()
+    periods = []
     for (la_code, period_end), sums in _member_sums(con).items():
         loaded = engine.sources_loaded(con, la_code, period_end)
         layout = engine.layout(con, la_code, period_end)
         inputs = _digest(sums, loaded, layout)
-        cells = kept.get((la_code, period_end, inputs))
-        if cells is None:
-            decided = engine.protection(sums, loaded, layout)
-            cells = [(i, b, g) for i, hide in decided.items() for b, g in sorted(hide, key=str)]
-        hidden += [(la_code, period_end, i, b, g) for i, b, g in cells]
-        published.append((la_code, period_end, version, inputs))
-    _store(con, "ind_hidden", hidden, ["la_code", "period_end", "indicator_id", "breakdown",
-                                       "grp"])
-    _store(con, "ind_published", published, ["la_code", "period_end", "version", "inputs"])
+        periods.append((la_code, period_end, sums, loaded, layout, inputs,
+                        kept.get((la_code, period_end, inputs))))
+    return Pending(periods)
+
+
+def store(con: duckdb.DuckDBPyConnection, decided: Decided) -> None:
+    """Write the decided protection (replacing `ind_hidden` and `ind_published`)."""
+    _store(con, "ind_hidden", decided.hidden, ["la_code", "period_end", "indicator_id",
+                                               "breakdown", "grp"])
+    _store(con, "ind_published", decided.published, ["la_code", "period_end", "version",
+                                                     "inputs"])
 
 
 # One row per group of every breakdown over the units joined to the children's attributes,

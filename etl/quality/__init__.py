@@ -9,8 +9,9 @@ The facts' flag or number column is all that reaches great-expectations; the row
 unexpected are mapped back to their children by the frame's index and kept here, at most
 ROWS_KEPT per check.
 
-Importing great-expectations costs several seconds, so it is imported only when a suite runs
-(`import_gx_soon` starts it early, in a thread, while the load validates the extract).
+Importing great-expectations costs several seconds, so it is imported only when a suite runs;
+a load runs the suite in a process of its own that imports it while the extract is validated
+(`etl/quality/worker.py`).
 """
 from __future__ import annotations
 
@@ -65,14 +66,6 @@ def ephemeral_context(gx):
     context.variables.progress_bars = ProgressBarsConfig(globally=False,
                                                          metric_calculations=False)
     return context
-
-
-def import_gx_soon() -> threading.Thread:
-    """Start importing great-expectations in the background (a load does this while it
-    validates the extract)."""
-    thread = threading.Thread(target=import_gx, name="import-gx", daemon=True)
-    thread.start()
-    return thread
 
 
 @dataclass
