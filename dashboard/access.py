@@ -17,20 +17,20 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import state
-from dashboard.warehouse import connection
+from dashboard import warehouse
+from dashboard.warehouse import connection, per_warehouse
 from etl import settings
 from etl.config import ConfigError, LAConfig, config_for, default_code, parse_la_code
 from etl.indicators.catalogue import BY_ID
 from etl.indicators.engine import BREAKDOWNS, compute, loaded_periods
 from etl.indicators.engine import disproportionality as engine_shares
 from etl.indicators.engine import loaded_las as _loaded_las
-from etl.warehouse.publish import current_path, private_data_dir
+from etl.warehouse.publish import private_data_dir
 from schemas.rules import BLANKED, KEPT_OUT, NOT_RECORDED, REPORTED
 from schemas.tables import TABLES
 
@@ -87,8 +87,13 @@ def refuse(user: User, action: str, what: dict, message: str) -> AccessDenied:
 
 def loaded_las() -> list[str]:
     """The ONS codes of the councils loaded into the current warehouse, in code order."""
+    return list(_councils_loaded())
+
+
+@per_warehouse(1)
+def _councils_loaded() -> tuple[str, ...]:
     con = connection()
-    return [] if con is None else _loaded_las(con)
+    return () if con is None else tuple(_loaded_las(con))
 
 
 def user_las(user: User) -> list[str]:
@@ -121,11 +126,11 @@ def known_values(la: str) -> dict[str, set[str]]:
     """Every value a URL may name for a council, from its loaded periods (names only, no child
     data): service areas, teams, social workers and load ids, plus every period end loaded
     for any council. A URL naming anything else is refused before any figure is read."""
-    return _known_values(current_path(), la)
+    return _known_values(la)
 
 
-@lru_cache(maxsize=64)
-def _known_values(path, la: str) -> dict[str, set[str]]:
+@per_warehouse(64)
+def _known_values(la: str) -> dict[str, set[str]]:
     con = connection()
     if con is None:
         return {"period": set(), "area": set(), "team": set(), "sw": set(), "load": set()}
@@ -151,13 +156,21 @@ def config(la: str) -> LAConfig:
 
 
 def periods(la: str) -> list[dt.date]:
+    """The period ends loaded for a council, oldest first."""
+    return list(_periods(la))
+
+
+@per_warehouse(64)
+def _periods(la: str) -> tuple[dt.date, ...]:
     con = connection()
-    return [] if con is None else loaded_periods(con, la)
+    return () if con is None else tuple(loaded_periods(con, la))
 
 
-@lru_cache(maxsize=256)
-def _indicators(path, la, period_end, breakdown, suppress) -> dict:
-    """Cached per published warehouse file and LA: a file never changes once published."""
+@per_warehouse(256)
+def _indicators(la, period_end, breakdown, suppress) -> dict:
+    """Cached per published warehouse file, LA, period end, breakdown and whether small
+    numbers are suppressed (members) or not (officers): a file never changes once
+    published."""
     return compute(connection(), config(la), period_end, breakdown, suppress)
 
 
@@ -169,12 +182,15 @@ def indicators(user: User, la: str, period_end: dt.date | None = None,
     if breakdown == "social_worker" and user.role == "member":
         raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
                      "members see figures by team at the finest")
-    result = _indicators(current_path(), la, period_end, breakdown, user.suppressed)
-    if user.has_remit and breakdown in ("team", "service_area", "social_worker"):
+    result = _indicators(la, period_end, breakdown, user.suppressed)
+    if user.has_remit and breakdown in REMIT_BREAKDOWNS:
         allowed = _remit_groups(user, la, period_end or periods(la)[-1], breakdown)
         result = {**result, "indicators": [r for r in result["indicators"]
                                            if r.get("group") in allowed]}
     return result
+
+
+REMIT_BREAKDOWNS = ("team", "service_area", "social_worker")  # the team-shaped breakdowns
 
 
 def _remit_groups(user: User, la: str, period_end: dt.date, breakdown: str) -> set:
@@ -203,12 +219,35 @@ def check_group(user: User, la: str, period_end: dt.date,
 def history(user: User, la: str, group: tuple[str, str] | None = None
             ) -> dict[str, list[tuple]]:
     """Each indicator's value for every loaded period of an LA, oldest first:
-    {id: [(period, row)]}. With `group` = (breakdown, group), the figures for that group."""
+    {id: [(period, row)]}. With `group` = (breakdown, group), the figures for that group.
+
+    Read as `indicators` reads each period for this user (the same refusals, the same
+    remit), from the history worked out once per published warehouse for members or for
+    officers (`_history`)."""
+    loaded = periods(la)
+    if group and loaded:
+        check_group(user, la, loaded[-1], group)
+        if group[0] == "social_worker" and user.role == "member":
+            raise refuse(user, "figures refused", {"la": la, "breakdown": group[0]},
+                         "members see figures by team at the finest")
+    trends = _history(la, group, user.suppressed)
+    if not (group and user.has_remit and group[0] in REMIT_BREAKDOWNS):
+        return {i: list(trend) for i, trend in trends.items()}
+    # a manager sees a group's figure for a period only where it is inside their remit then
+    inside = {p for p in loaded if group[1] in _remit_groups(user, la, p, group[0])}
+    out = {i: [(p, row) for p, row in trend if p in inside] for i, trend in trends.items()}
+    return {i: trend for i, trend in out.items() if trend}
+
+
+@per_warehouse(64)
+def _history(la: str, group: tuple[str, str] | None, suppress: bool
+             ) -> dict[str, list[tuple]]:
+    """Every loaded period's figures of an LA (or of one group of a breakdown), as members
+    (`suppress`) or officers see them, worked out once per published warehouse: the trends
+    and sparklines of every page read it."""
     out: dict[str, list[tuple]] = {}
-    if group and periods(la):
-        check_group(user, la, periods(la)[-1], group)
     for period in periods(la):
-        result = indicators(user, la, period, group[0] if group else None)
+        result = _indicators(la, period, group[0] if group else None, suppress)
         for row in result["indicators"]:
             if group and row.get("group") != group[1]:
                 continue
@@ -224,16 +263,15 @@ def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: s
     if breakdown == "social_worker" and user.role == "member":
         raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
                      "members see figures by team at the finest")
-    rows = _disproportionality(current_path(), la, period_end, indicator_id, breakdown,
-                               user.suppressed)
-    if user.has_remit and breakdown in ("team", "service_area", "social_worker"):
+    rows = _disproportionality(la, period_end, indicator_id, breakdown, user.suppressed)
+    if user.has_remit and breakdown in REMIT_BREAKDOWNS:
         allowed = _remit_groups(user, la, period_end, breakdown)
         rows = [r for r in rows if r["group"] in allowed]
     return rows
 
 
-@lru_cache(maxsize=256)
-def _disproportionality(path, la, period_end, indicator_id, breakdown, suppress):
+@per_warehouse(256)
+def _disproportionality(la, period_end, indicator_id, breakdown, suppress):
     """Cached per published warehouse file, like _indicators."""
     return engine_shares(connection(), config(la), period_end, indicator_id, breakdown,
                          suppress)
@@ -241,6 +279,11 @@ def _disproportionality(path, la, period_end, indicator_id, breakdown, suppress)
 
 def teams(la: str, period_end: dt.date) -> pd.DataFrame:
     """Service areas and their teams at a period end (names only: no child data)."""
+    return _teams(la, period_end).copy()
+
+
+@per_warehouse(64)
+def _teams(la: str, period_end: dt.date) -> pd.DataFrame:
     con = connection()
     return con.execute(
         "SELECT DISTINCT service_area, team FROM int_child_attributes "
@@ -249,6 +292,11 @@ def teams(la: str, period_end: dt.date) -> pd.DataFrame:
 
 def social_worker_teams(la: str, period_end: dt.date) -> dict[str, str]:
     """Each social worker's team at a period end (names only)."""
+    return dict(_social_worker_teams(la, period_end))
+
+
+@per_warehouse(64)
+def _social_worker_teams(la: str, period_end: dt.date) -> dict[str, str]:
     return dict(connection().execute(
         "SELECT social_worker, any_value(team) FROM int_child_attributes "
         "WHERE la_code = ? AND period_end = ? GROUP BY 1", [la, period_end]
@@ -311,9 +359,16 @@ def audit(user: User, action: str, what: dict, rows: int, outcome: str = "shown"
                 source=user.address)
 
 
-def _columns(con, table: str) -> set[str]:
-    return {row[0] for row in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall()}
+def _columns(con, table: str) -> frozenset[str]:
+    """The columns of a table of the published warehouse (`con` is this thread's connection
+    to it): an empty set for a table it lacks (one made by an earlier version)."""
+    return _table_columns(table)
+
+
+@per_warehouse(64)
+def _table_columns(table: str) -> frozenset[str]:
+    return frozenset(row[0] for row in connection().execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall())
 
 
 def _records(con, sql: str, params: list) -> list[dict]:
@@ -330,6 +385,12 @@ def data_quality(la: str) -> dict[str, list[dict]]:
 
     {"loads": [load_log row + problems, kept_out, blanked, reported, not_recorded],
      "by_rule": {load_id: [{rule, severity, action, message, problems, rows}]}}"""
+    found = _data_quality(la)
+    return {"loads": list(found["loads"]), "by_rule": dict(found["by_rule"])}
+
+
+@per_warehouse(64)
+def _data_quality(la: str) -> dict[str, list[dict]]:
     con = connection()
     if con is None:
         return {"loads": [], "by_rule": {}}
@@ -416,6 +477,14 @@ def quality_checks(user: User, la: str) -> dict:
     (checked, unexpected, unexpected_percent, observed) are None: they see whether each check
     was met, never a count. A warehouse loaded before the checks existed has no runs."""
     code = _checked_la(user, "quality checks", la)
+    found = _quality_checks(code, user.suppressed)
+    return {"runs": list(found["runs"]), "results": dict(found["results"])}
+
+
+@per_warehouse(64)
+def _quality_checks(code: str, suppress: bool) -> dict:
+    """quality_checks for a council the user may see, as members (`suppress`: no counts) or
+    officers see them, worked out once per published warehouse."""
     con = connection()
     if con is None or not _columns(con, "quality_runs") or \
             not _columns(con, "quality_results"):
@@ -431,7 +500,7 @@ def quality_checks(user: User, la: str) -> dict:
             FROM quality_results r JOIN load_log l USING (load_id)
             WHERE l.la_code = ? ORDER BY r.load_id, r.seq""", [code]):
         row.pop("seq")
-        if user.suppressed:
+        if suppress:
             row.update(dict.fromkeys(QUALITY_COUNTS))
         results.setdefault(row.pop("load_id"), []).append(row)
     return {"runs": runs, "results": results}
@@ -452,25 +521,32 @@ def local_extracts(user: User, la: str, load_id: str) -> list[dict]:
     file and counts None for one the load did not include, both None for members. A
     council the user may not see is refused (audited); a load not the council's gives []."""
     code = _checked_la(user, "local extracts", la)
-    con = connection()
-    found = _quality_load(con, load_id, code)
+    found = _quality_load(connection(), load_id, code)
     if found is None:
         return []
+    return [dict(row) for row in _local_extracts(found[0], user.suppressed)]
+
+
+@per_warehouse(64)
+def _local_extracts(load_id: str, suppress: bool) -> list[dict]:
+    """local_extracts of a load found in the load log, as members (`suppress`: no counts,
+    no file names) or officers see them, worked out once per published warehouse."""
+    con = connection()
     files = {row.pop("table"): row for row in _records(con, """
         SELECT table_name AS "table", file, rows_read, rows_loaded, rows_rejected AS kept_out
-        FROM load_files WHERE load_id = ?""", [found[0]])}
+        FROM load_files WHERE load_id = ?""", [load_id])}
     problems = dict(con.execute("SELECT table_name, count(*) FROM rejects WHERE load_id = ? "
-                                "GROUP BY table_name", [found[0]]).fetchall())
+                                "GROUP BY table_name", [load_id]).fetchall())
     out = []
     for table in (t.name for t in TABLES.values() if t.local):
         row = files.get(table)
         counts = dict.fromkeys(LOCAL_EXTRACT_COUNTS)
-        if row is not None and not user.suppressed:
+        if row is not None and not suppress:
             counts = {**{k: row[k] for k in LOCAL_EXTRACT_COUNTS[:3]},
                       "problems": problems.get(table, 0)}
         # a file's name is the council's own (it could name a family): officers only
         out.append({"table": table, "loaded": row is not None,
-                    "file": row["file"] if row and not user.suppressed else None, **counts})
+                    "file": row["file"] if row and not suppress else None, **counts})
     return out
 
 
@@ -479,9 +555,38 @@ def _quality_load(con, load_id: object, la: str | None = None) -> tuple[str, str
     when it names no load (of that council, when one is given)."""
     if con is None or not isinstance(load_id, str):
         return None
-    found = con.execute("SELECT load_id, la_code FROM load_log WHERE load_id = ?",
-                        [load_id[:80]]).fetchone()
-    return found if found and (la is None or found[1] == la) else None
+    councils = _load_councils()
+    if load_id[:80] not in councils:
+        return None
+    found = (load_id[:80], councils[load_id[:80]])
+    return found if la is None or found[1] == la else None
+
+
+@per_warehouse(1)
+def _load_councils() -> dict[str, str]:
+    """Every load in the load log with its council."""
+    return dict(connection().execute("SELECT load_id, la_code FROM load_log").fetchall())
+
+
+@per_warehouse(1)
+def _checks_run() -> frozenset[tuple[str, str]]:
+    """Every (load, check) the suite ran, from quality_results (none before it existed)."""
+    if not _columns(connection(), "quality_results"):
+        return frozenset()
+    return frozenset(connection().execute(
+        "SELECT DISTINCT load_id, expectation FROM quality_results").fetchall())
+
+
+@per_warehouse(256)
+def _quality_found(load_id: str, expectation: str) -> tuple[dict, ...]:
+    """The rows a check found in a load (children's ids among them: returned only to those
+    quality_rows lets see them, after their view is audited)."""
+    con = connection()
+    if not _columns(con, "quality_rows"):
+        return ()
+    return tuple(_records(con, """
+        SELECT child, detail FROM quality_rows WHERE load_id = ? AND expectation = ?
+        ORDER BY seq""", [load_id, expectation]))
 
 
 def quality_rows(user: User, la: str, load_id: str, expectation: str) -> list[dict]:
@@ -497,10 +602,9 @@ def quality_rows(user: User, la: str, load_id: str, expectation: str) -> list[di
         code = "(not a council)"
     found = _quality_load(con, load_id, code)
     key = None
-    if found and isinstance(expectation, str) and _columns(con, "quality_results"):
-        row = con.execute("SELECT expectation FROM quality_results WHERE load_id = ? AND "
-                          "expectation = ? LIMIT 1", [found[0], expectation[:200]]).fetchone()
-        key = row[0] if row else None
+    if found and isinstance(expectation, str) and \
+            (found[0], expectation[:200]) in _checks_run():
+        key = expectation[:200]
     asked = {"la": code, "load_id": found[0] if found else "(not a load)",
              "expectation": key or "(not a check)"}
     if user.role not in REPORT_ROLES:
@@ -511,9 +615,7 @@ def quality_rows(user: User, la: str, load_id: str, expectation: str) -> list[di
     if key is None:
         audit(user, QUALITY_ROWS_ACTION, asked, 0, outcome="refused")
         raise NotFound("no such check for that load")
-    rows = _records(con, """
-        SELECT child, detail FROM quality_rows WHERE load_id = ? AND expectation = ?
-        ORDER BY seq""", [found[0], key]) if _columns(con, "quality_rows") else []
+    rows = [dict(row) for row in _quality_found(found[0], key)]
     audit(user, QUALITY_ROWS_ACTION, asked, len(rows), outcome="shown")
     return rows
 
@@ -620,7 +722,7 @@ def compare(user: User, indicator_id: str, period_end: dt.date) -> dict:
         if period_end not in periods(la):
             lacking.append(la)
             continue
-        result = _indicators(current_path(), la, period_end, None, user.suppressed)
+        result = _indicators(la, period_end, None, user.suppressed)
         for row in result["indicators"]:
             if row["id"] == indicator_id:
                 rows.append({"la": la, "la_name": result["la_name"], **row})
@@ -1065,7 +1167,7 @@ def annex_a_source(la: str, period_end: dt.date) -> dict:
         "SELECT load_id, loaded_at FROM load_log WHERE la_code = ? AND period_end = ? "
         "AND status = 'active' ORDER BY loaded_at DESC LIMIT 1", [la, period_end]).fetchone()
     window = windows(con, la).get(period_end)
-    path = current_path()
+    path = warehouse.current()
     return {"warehouse": path.name if path else None,
             "load_id": load[0] if load else None, "loaded_at": load[1] if load else None,
             "tables": sorted(sources_loaded(con, la, period_end)),

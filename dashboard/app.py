@@ -17,7 +17,7 @@ import urllib.parse
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Response, abort, has_request_context, request, send_file
 
-from dashboard import access, auth, figures, security
+from dashboard import access, auth, figures, security, state
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
 from dashboard.packs import annex_a
@@ -329,6 +329,10 @@ def create_app(demo: bool = False) -> Dash:
     app.index_string = INDEX
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"),
                            html.Div(id="page")])
+    # each request reads the user and the session and writes its audit entries on one
+    # connection to the state database (first, so the sign-in guard uses it too)
+    app.server.before_request(state.hold_connection)
+    app.server.teardown_request(lambda _error: state.release_connection())
     auth.init_auth(app.server, demo)
     app.server.add_url_rule("/reports/<load_id>/<name>", "rejects_report", serve_report)
     app.server.add_url_rule("/reports/packs/<int:run_id>.pdf", "pack", serve_pack)
@@ -354,7 +358,9 @@ def create_app(demo: bool = False) -> Dash:
         if not isinstance(pathname, str) or not isinstance(search, (str, type(None))):
             pathname, search = "/not-a-page", ""
         try:
-            return page(pathname, search, current_user(), demo)
+            # every view and refusal on the page is audited, in one write when it is built
+            with state.audits_together():
+                return page(pathname, search, current_user(), demo)
         except WarehouseError as err:  # a damaged data folder: say so, not a 500
             log.error("%s", err)
             return [html.Main([html.H1("The data cannot be opened"), html.P(

@@ -16,18 +16,28 @@ line, fixed heights (no layout shift while plotly.js draws), zoom and drag off (
 member should not lose the chart to a stray drag; the mode bar keeps only "download as PNG").
 `plotly.express` is never imported here: it adds about half a second (pandas) to a start.
 
+Each builder makes the figure as plain data, as plotly's figure JSON holds it (`*_figure_dict`:
+what the dashboard sends, for `graph`), and as a graph_objects Figure of that same data
+(`*_figure`: for the packs and for reading in tests). Building through graph_objects
+validates and copies every property: it cost a page up to a hundred milliseconds, and an
+England-sized heatmap seconds. The data is the same either way (tests/dashboard/
+test_speed_figures.py checks that graph_objects takes each dict as it is).
+
 `sparkline` stays a tiny server-drawn SVG (dozens of them on a page). The legacy SVG `trend`,
 `bars` and `funnel` at the bottom serve the pages until they switch to the builders.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 import textwrap
 from base64 import b64encode
 from xml.sax.saxutils import escape
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
 from dashboard.components import RAG_ICON, fmt, fmt_date, fmt_part
@@ -97,7 +107,7 @@ def layout(heading: str, plot: int, above: int = 30, below: int = 56, **extra) -
     nothing to drag."""
     top = 34 + 20 * (len(textwrap.wrap(heading, 80)) or 1) + above
     base = dict(
-        template="none", height=top + plot + below, title=dict(
+        template=no_template(), height=top + plot + below, title=dict(
             text=wrap(heading, 80), x=0.01, xanchor="left", y=1, yanchor="top", pad=dict(t=12),
             yref="container", font=dict(size=16, color=BLACK, weight="bold")),
         font=dict(family=FONT, size=13, color=BLACK), paper_bgcolor="white",
@@ -111,6 +121,34 @@ def layout(heading: str, plot: int, above: int = 30, below: int = 56, **extra) -
                     font=dict(size=13)),
     )
     return deep_merge(base, extra)
+
+
+def no_template() -> dict:
+    """plotly's "none" template as a figure's JSON holds it (graph_objects turns the name into
+    this): no styling of its own, so the figure says everything."""
+    return copy.deepcopy(_none_template())
+
+
+@functools.cache
+def _none_template() -> dict:
+    return pio.templates["none"].to_plotly_json()
+
+
+def trace(kind: str, **props) -> dict:
+    """One trace as plain data: its type and the properties given (a property given as None
+    is left unset, as graph_objects leaves it)."""
+    return {**unset_none(props), "type": kind}
+
+
+def unset_none(props: dict) -> dict:
+    """The properties without those given as None, at every level (a None inside a list of
+    values is a gap in the data, and stays)."""
+    return {key: unset_none(value) if isinstance(value, dict) else value
+            for key, value in props.items() if value is not None}
+
+
+def figure_dict(data: list[dict], layout: dict) -> dict:
+    return {"data": data, "layout": unset_none(layout)}
 
 
 def deep_merge(base: dict, extra: dict) -> dict:
@@ -154,6 +192,12 @@ def comparable_england(unit: str, england: float | None) -> float | None:
 
 def trend_figure(points: list[dict], unit: str, title: str, target: float | None = None,
                  england: float | None = None) -> go.Figure:
+    """trend_figure_dict as a graph_objects Figure."""
+    return go.Figure(trend_figure_dict(points, unit, title, target, england))
+
+
+def trend_figure_dict(points: list[dict], unit: str, title: str, target: float | None = None,
+                      england: float | None = None) -> dict:
     """The indicator over the loaded periods, by date (quarterly points sit closer than
     annual ones), with the target (dashed) and England (dotted) as lines. A period whose
     figure is not shown has a gap in the line and a "c" or "–" at the foot of its date, with
@@ -168,33 +212,33 @@ def trend_figure(points: list[dict], unit: str, title: str, target: float | None
     pad = dt.timedelta(days=max(45, ((days[-1] - days[0]).days if days else 0) // 12))
     left, right = (days[0] - pad, days[-1] + pad) if days else \
         (dt.date.today() - pad, dt.date.today() + pad)
-    fig = go.Figure(layout=layout(
+    chart = layout(
         title, 260, xaxis=axis(type="date", range=[left, right], tickvals=days,
                                ticktext=[f"{d:%b %Y}" for d in days], showgrid=False),
-        yaxis=value_axis(top, unit)))
-    fig.add_trace(go.Scatter(
-        x=days, y=[p["value"] if is_figure(p["value"]) else None for p in points],
+        yaxis=value_axis(top, unit))
+    data = [trace(
+        "scatter", x=days, y=[p["value"] if is_figure(p["value"]) else None for p in points],
         mode="lines+markers+text", name="This council", connectgaps=False,
         line=dict(color=BLUE, width=3), marker=dict(color=BLUE, size=10),
         text=[fmt(p["value"], unit) if is_figure(p["value"]) else "" for p in points],
         textposition="top center", textfont=dict(color=BLACK, size=13), cliponaxis=False,
         hovertext=[hover(fmt_date(d), shown_or_why(p["value"], unit), parts_text(p, unit),
                          status_words(p)) for d, p in zip(days, points)],
-        hovertemplate="%{hovertext}<extra></extra>", customdata=[d.isoformat() for d in days]))
+        hovertemplate="%{hovertext}<extra></extra>", customdata=[d.isoformat() for d in days])]
     for value, name, colour, dash in ((target, "Target", GREY, "dash"),
                                       (england, "England", ORANGE, "dot")):
         if value is not None:
-            fig.add_trace(go.Scatter(
-                x=[left, right], y=[value, value], mode="lines", name=name,
+            data.append(trace(
+                "scatter", x=[left, right], y=[value, value], mode="lines", name=name,
                 line=dict(color=colour, width=2, dash=dash),
                 hovertemplate=f"{name} {escape(fmt(value, unit))}<extra></extra>"))
-    for day, point in zip(days, points):
-        if not is_figure(point["value"]):
-            fig.add_annotation(
-                x=day, y=0, yref="paper", yanchor="bottom", showarrow=False,
-                text="c" if point["value"] == "c" else "–", font=dict(size=14, color=BLACK),
-                hovertext=hover(fmt_date(day), shown_or_why(point["value"], unit)))
-    return fig
+    notes = [dict(x=day, y=0, yref="paper", yanchor="bottom", showarrow=False,
+                  text="c" if point["value"] == "c" else "–", font=dict(size=14, color=BLACK),
+                  hovertext=hover(fmt_date(day), shown_or_why(point["value"], unit)))
+             for day, point in zip(days, points) if not is_figure(point["value"])]
+    if notes:
+        chart["annotations"] = notes
+    return figure_dict(data, chart)
 
 
 def trend_alt(points: list[dict], unit: str, title: str, target: float | None = None,
@@ -221,6 +265,12 @@ def short(name: str, most: int = 34) -> str:
 
 def bars_figure(rows: list[dict], unit: str, title: str, target: float | None = None,
                 polarity: str | None = None) -> go.Figure:
+    """bars_figure_dict as a graph_objects Figure."""
+    return go.Figure(bars_figure_dict(rows, unit, title, target, polarity))
+
+
+def bars_figure_dict(rows: list[dict], unit: str, title: str, target: float | None = None,
+                     polarity: str | None = None) -> dict:
     """One horizontal bar per group, top to bottom in the rows' order (as the table beside
     it), coloured by status and labelled with its figure and status in words; the target as
     a dashed line. A group with no figure keeps its row and says why. Each bar's customdata
@@ -228,21 +278,22 @@ def bars_figure(rows: list[dict], unit: str, title: str, target: float | None = 
     groups = [str(r["group"]) for r in rows]
     shown = [r["value"] for r in rows if is_figure(r["value"])]
     ticks = nice_ticks(max(shown + [target or 0]) or 1)
-    fig = go.Figure(layout=layout(
+    chart = layout(
         title, 34 * max(len(rows), 1), barmode="overlay", bargap=0.3,
         # room to the right of the longest bar for its words ("12.5% ✕ Off target")
         xaxis=axis(range=[0, ticks[-1] * 1.45], tickvals=ticks,
                    ticktext=[tick_label(t, unit) for t in ticks]),
         yaxis=axis(range=[max(len(rows), 1) - 0.5, -0.5], tickvals=list(range(len(rows))),
                    ticktext=[escape(short(g)) for g in groups], showgrid=False,
-                   ticks="")))
+                   ticks=""))
+    data = []
     for status in ("green", "amber", "red", None):
         mine = [(i, r) for i, r in enumerate(rows)
                 if is_figure(r["value"]) and r.get("rag") == status]
         if not mine:
             continue
-        fig.add_trace(go.Bar(
-            orientation="h", x=[r["value"] for _, r in mine], y=[i for i, _ in mine],
+        data.append(trace(
+            "bar", orientation="h", x=[r["value"] for _, r in mine], y=[i for i, _ in mine],
             name=(f"{RAG_ICON[status]} {RAG_LABELS[status]}" if status else "No status"),
             showlegend=status is not None, marker=dict(color=STATUS_COLOUR[status]),
             text=[" ".join(filter(None, (fmt(r["value"], unit), status_words(r))))
@@ -254,8 +305,8 @@ def bars_figure(rows: list[dict], unit: str, title: str, target: float | None = 
             customdata=[str(r["group"]) for _, r in mine]))
     missing = [(i, r) for i, r in enumerate(rows) if not is_figure(r["value"])]
     if missing:
-        fig.add_trace(go.Scatter(  # clear of the axis line
-            x=[ticks[-1] * 0.01] * len(missing), y=[i for i, _ in missing], mode="text",
+        data.append(trace(  # clear of the axis line
+            "scatter", x=[ticks[-1] * 0.01] * len(missing), y=[i for i, _ in missing], mode="text",
             name="No figure",
             showlegend=False, text=[NOT_SHOWN.get(r["value"], "no figure") for _, r in missing],
             textposition="middle right", textfont=dict(color=BLACK, size=13),
@@ -266,11 +317,11 @@ def bars_figure(rows: list[dict], unit: str, title: str, target: float | None = 
     if target is not None:
         words = f"Target {fmt(target, unit)}" + (f" ({HIGHER_IS[polarity]})"
                                                  if polarity in HIGHER_IS else "")
-        fig.add_trace(go.Scatter(
-            x=[target, target], y=[-0.5, len(rows) - 0.5], mode="lines", name=words,
-            line=dict(color=BLACK, width=2, dash="dash"),
+        data.append(trace(
+            "scatter", x=[target, target], y=[-0.5, len(rows) - 0.5], mode="lines",
+            name=words, line=dict(color=BLACK, width=2, dash="dash"),
             hovertemplate=f"{escape(words)}<extra></extra>"))
-    return fig
+    return figure_dict(data, chart)
 
 
 def bars_alt(rows: list[dict], unit: str, title: str, target: float | None = None) -> str:
@@ -321,6 +372,11 @@ def funnel_shown(units: list[dict]) -> list[dict]:
 
 
 def funnel_figure(units: list[dict], la_rate: float, title: str) -> go.Figure:
+    """funnel_figure_dict as a graph_objects Figure."""
+    return go.Figure(funnel_figure_dict(units, la_rate, title))
+
+
+def funnel_figure_dict(units: list[dict], la_rate: float, title: str) -> dict:
     """Teams as points (children across, rate up) inside 95% (dashed) and 99.8% (dotted)
     limits around the council's rate (solid), so a small team is judged against the noise
     its size allows. Teams outside the 95% limits are named on the chart (and drawn as ▲ or
@@ -332,22 +388,24 @@ def funnel_figure(units: list[dict], la_rate: float, title: str) -> go.Figure:
     # rates are not squashed against the floor of a 0-100 scale; the limit lines are clipped.
     top = min(100, 1.1 * max([u["value"] for u in shown] + [
         la_rate, funnel_limits(la_rate, smallest, 3.09)[1]]))
-    fig = go.Figure(layout=layout(
+    chart = layout(
         title, 300, above=60, below=70,  # two rows of legend; the axis and its title
         xaxis=value_axis(widest, "", range=[0, widest],
                          title=dict(text="Children in the team", font=dict(size=13))),
-        yaxis=value_axis(top, "%"), margin=dict(r=40)))
+        yaxis=value_axis(top, "%"), margin=dict(r=40))
+    data = []
     # denser where the limits bend most, at small teams
     ns = [widest * (i / LIMIT_POINTS) ** 2 for i in range(1, LIMIT_POINTS + 1)]
     for z, name, dash in ((1.96, "95% limits", "dash"), (3.09, "99.8% limits", "dot")):
         lows, highs = zip(*(funnel_limits(la_rate, n, z) for n in ns))
         for side, ys in (("lower", lows), ("upper", highs)):
-            fig.add_trace(go.Scatter(
-                x=ns, y=[round(y, 3) for y in ys], mode="lines", name=name, legendgroup=name,
-                showlegend=side == "upper", line=dict(color=GREY, width=2, dash=dash),
+            data.append(trace(
+                "scatter", x=ns, y=[round(y, 3) for y in ys], mode="lines", name=name,
+                legendgroup=name, showlegend=side == "upper",
+                line=dict(color=GREY, width=2, dash=dash),
                 hoverinfo="skip"))
-    fig.add_trace(go.Scatter(
-        x=[0, widest], y=[la_rate, la_rate], mode="lines",
+    data.append(trace(
+        "scatter", x=[0, widest], y=[la_rate, la_rate], mode="lines",
         name=f"Council {fmt(la_rate, '%')}", line=dict(color=ORANGE, width=2),
         hovertemplate=f"Council {fmt(la_rate, '%')}<extra></extra>"))
     for key, (name, symbol, colour) in FUNNEL_MARKS.items():
@@ -356,8 +414,8 @@ def funnel_figure(units: list[dict], la_rate: float, title: str) -> go.Figure:
         if not mine:
             continue
         outside = key != "within"
-        fig.add_trace(go.Scatter(
-            x=[u["denominator"] for u, _ in mine], y=[u["value"] for u, _ in mine],
+        data.append(trace(
+            "scatter", x=[u["denominator"] for u, _ in mine], y=[u["value"] for u, _ in mine],
             mode="markers+text" if outside else "markers", name=name,
             marker=dict(symbol=symbol, size=13 if outside else 11, color=colour,
                         line=dict(color="white", width=1)),
@@ -372,7 +430,7 @@ def funnel_figure(units: list[dict], la_rate: float, title: str) -> go.Figure:
                 for u, p in mine],
             hovertemplate="%{hovertext}<extra></extra>",
             customdata=[str(u["group"]) for u, _ in mine]))
-    return fig
+    return figure_dict(data, chart)
 
 
 def funnel_alt(units: list[dict], la_rate: float, title: str, table_below: bool = True) -> str:
@@ -422,6 +480,12 @@ def cell_text(cell: dict | None, unit: str) -> str:
 
 def heatmap_figure(teams: list[str], measures: list, cells: dict,
                    title: str = "Teams by measure") -> go.Figure:
+    """heatmap_figure_dict as a graph_objects Figure."""
+    return go.Figure(heatmap_figure_dict(teams, measures, cells, title))
+
+
+def heatmap_figure_dict(teams: list[str], measures: list, cells: dict,
+                        title: str = "Teams by measure") -> dict:
     """Teams (rows) by measures (columns) for managers: each cell tinted by its status, with
     its figure and status symbol written in it. `measures`: dicts with id, title and unit (or
     (id, title, unit) tuples); `cells`: {(team, id): engine row (value, rag, rag_label,
@@ -434,7 +498,7 @@ def heatmap_figure(teams: list[str], measures: list, cells: dict,
     ids = [mid for mid, _, _ in fields]
     grid = [[cells.get((team, mid)) for mid in ids] for team in teams]
     longest = max([len(textwrap.wrap(t, 16)) for _, t, _ in fields] + [1])
-    fig = go.Figure(layout=layout(
+    chart = layout(
         title, 40 * max(len(teams), 1), showlegend=False, below=16,
         above=30 + 18 * longest,  # the key, then the measures' names over the columns
         title=dict(subtitle=dict(text=HEATMAP_KEY, font=dict(size=13, color=BLACK))),
@@ -442,9 +506,9 @@ def heatmap_figure(teams: list[str], measures: list, cells: dict,
                    tickvals=ids, ticktext=[wrap(t, 16) for _, t, _ in fields], tickangle=0),
         yaxis=axis(type="category", autorange="reversed", showgrid=False, showline=False,
                    ticks="", tickvals=teams, ticktext=[escape(short(t, 28)) for t in teams]),
-    ))
-    fig.add_trace(go.Heatmap(
-        x=ids, y=teams,
+    )
+    data = [trace(
+        "heatmap", x=ids, y=teams,
         z=[[STATUS_CODE.get(c.get("rag") if c else None, 0) for c in row] for row in grid],
         zmin=0, zmax=3, colorscale=STATUS_SCALE, showscale=False, xgap=3, ygap=3,
         text=[[cell_text(c, unit) for c, (_, _, unit) in zip(row, fields)] for row in grid],
@@ -455,8 +519,8 @@ def heatmap_figure(teams: list[str], measures: list, cells: dict,
                     for c, (_, measure, unit) in zip(row, fields)]
                    for team, row in zip(teams, grid)],
         hovertemplate="%{hovertext}<extra></extra>",
-        customdata=[[[team, mid] for mid in ids] for team in teams]))
-    return fig
+        customdata=[[[team, mid] for mid in ids] for team in teams])]
+    return figure_dict(data, chart)
 
 
 def heatmap_alt(teams: list[str], measures: list, cells: dict,
@@ -476,12 +540,14 @@ def heatmap_alt(teams: list[str], measures: list, cells: dict,
 
 # --- the Dash wrapper ---------------------------------------------------------------------
 
-def graph(figure: go.Figure, id: str, alt: str) -> html.Figure:
-    """The figure as an interactive graph in a <figure> whose figcaption is its text
-    alternative: the figure's accessible name, for screen readers (hidden on screen, where the
-    table beside the chart shows the same figures). The mode bar offers only "download as
-    PNG", always shown, so the button is visible when the keyboard reaches it."""
-    height = figure.layout.height or 400
+def graph(figure: dict | go.Figure, id: str, alt: str) -> html.Figure:
+    """The figure (a `*_figure_dict`, or a graph_objects Figure) as an interactive graph in a
+    <figure> whose figcaption is its text alternative: the figure's accessible name, for
+    screen readers (hidden on screen, where the table beside the chart shows the same
+    figures). The mode bar offers only "download as PNG", always shown, so the button is
+    visible when the keyboard reaches it."""
+    height = (figure["layout"].get("height") if isinstance(figure, dict) else
+              figure.layout.height) or 400
     config = {"displaylogo": False, "displayModeBar": True,
               "modeBarButtonsToRemove": MODEBAR_REMOVED, "showSendToCloud": False,
               "showEditInChartStudio": False,
@@ -495,13 +561,18 @@ def graph(figure: go.Figure, id: str, alt: str) -> html.Figure:
 
 
 def warm_up() -> None:
-    """Build one figure of each kind, so a worker's first page does not pay plotly's first
-    use of its validators (about 100 ms). For the app to call once per worker."""
+    """Build one figure of each kind as the pages do, and write it as a response would be,
+    so a worker's first page does not pay for plotly's first use (its "none" template, its
+    JSON encoder). For the app to call once per worker."""
+    from plotly.io.json import to_json_plotly
+
     day = dt.date(2026, 3, 31)
-    trend_figure([{"period_end": day, "value": 1.0}], "%", "")
-    bars_figure([{"group": "a", "value": 1.0, "rag": "green"}], "%", "", target=1)
-    funnel_figure([{"group": "a", "value": 1.0, "denominator": 10}], 1.0, "")
-    heatmap_figure(["a"], [("i", "t", "%")], {("a", "i"): {"value": 1.0, "rag": "red"}})
+    to_json_plotly([
+        trend_figure_dict([{"period_end": day, "value": 1.0}], "%", ""),
+        bars_figure_dict([{"group": "a", "value": 1.0, "rag": "green"}], "%", "", target=1),
+        funnel_figure_dict([{"group": "a", "value": 1.0, "denominator": 10}], 1.0, ""),
+        heatmap_figure_dict(["a"], [("i", "t", "%")],
+                            {("a", "i"): {"value": 1.0, "rag": "red"}})])
 
 
 # --- sparkline (server-drawn SVG) ---------------------------------------------------------

@@ -7,9 +7,13 @@ published warehouse stays immutable; everything that changes while the app runs 
 
 Connections are opened per call and closed before returning: the web app runs several
 gunicorn workers with threads, and a SQLite connection must never cross a fork or be shared
-between threads. Every write takes `BEGIN IMMEDIATE`, so writers queue on the busy timeout
-instead of failing half-way, and two workers appending to the audit log at once still make
-one chain.
+between threads. A web request may hold one connection for its own calls, in its own thread,
+from its start to its end (`hold_connection`, `release_connection`): it reads the user and the
+session and writes its audit entries in turn, and opening a connection costs more than any
+of those. Every write takes `BEGIN IMMEDIATE`, so writers queue on the busy timeout instead of
+failing half-way, and two workers appending to the audit log at once still make one chain.
+A page that audits several views writes their entries together, in one transaction, when it
+is done (`audits_together`).
 
 The audit log is append-only (triggers refuse UPDATE and DELETE) and hash-chained: each
 entry's hash covers the previous entry's hash and its own fields, so `verify_audit()` finds
@@ -34,6 +38,7 @@ import operator
 import os
 import re
 import sqlite3
+import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -196,13 +201,24 @@ def path() -> Path:
 
 def _create_private(file: Path) -> None:
     """Create the file 0600 before SQLite opens it (its WAL and shared-memory files take the
-    database file's mode), and tighten one left wider by hand."""
-    fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
+    database file's mode), and tighten one left wider by hand.
+
+    A file that exists is never opened here: closing any descriptor of a file drops every
+    POSIX lock the process holds on it, those of another thread's open connection too, and
+    SQLite then takes the shared-memory index for unused and rebuilds it under that
+    connection ("disk I/O error")."""
     try:
-        if os.fstat(fd).st_mode & 0o077:
-            os.fchmod(fd, 0o600)
-    finally:
-        os.close(fd)
+        mode = os.stat(file).st_mode
+    except FileNotFoundError:
+        fd = os.open(file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+        return
+    if mode & 0o077:
+        os.chmod(file, 0o600)
 
 
 def _connect() -> sqlite3.Connection:
@@ -222,22 +238,67 @@ def _connect() -> sqlite3.Connection:
     return con
 
 
+# A web request's own connection and its deferred audit entries: one thread's, never shared.
+_held = threading.local()
+
+
+def hold_connection() -> None:
+    """From now until `release_connection`, this thread's calls share one connection, opened
+    at the first of them (a web request's, from its start to its end)."""
+    release_connection()
+    _held.on = True
+
+
+def release_connection() -> None:
+    """Close the connection `hold_connection` kept, if one was opened."""
+    con = getattr(_held, "con", None)
+    _held.on, _held.con, _held.file, _held.busy = False, None, None, False
+    if con is not None:
+        con.close()
+
+
+def _held_connection() -> sqlite3.Connection:
+    """The held connection to the state database of the data folder as it is now."""
+    file = settings.data_dir() / FILE_NAME
+    if _held.con is None or _held.file != file:
+        release_connection()
+        _held.on = True
+        _held.con, _held.file = _connect(), file
+    return _held.con
+
+
 @contextlib.contextmanager
 def _db() -> Iterator[sqlite3.Connection]:
-    """A connection for one call, closed after it; SQLite's own errors (a damaged file, a
-    database busy beyond the timeout) come out as StateError with a plain message."""
+    """A connection for one call, closed after it (or the connection held for this thread's
+    request, kept); SQLite's own errors (a damaged file, a database busy beyond the timeout)
+    come out as StateError with a plain message."""
+    # a call inside another's block gets a connection of its own, as it always has
+    held = getattr(_held, "on", False) and not getattr(_held, "busy", False)
     try:
-        con = _connect()
+        con = _held_connection() if held else _connect()
     except (sqlite3.Error, OSError) as err:
+        if held:
+            release_connection()
+            _held.on = True
         raise StateError(f"the state database {path()} cannot be used ({err}). If the file is "
                          "damaged, restore it from a backup.") from None
+    if held:
+        _held.busy = True
+    failed = False
     try:
         yield con
     except sqlite3.Error as err:
+        failed = True
         raise StateError(f"the state database {path()} could not be read or written "
                          f"({err}). If this persists, restore it from a backup.") from None
     finally:
-        con.close()
+        if not held:
+            con.close()
+        elif failed or con.in_transaction:  # never carry a failed write into the next call
+            release_connection()
+            _held.on = True
+        else:
+            _held.busy = False
 
 
 @contextlib.contextmanager
@@ -684,10 +745,11 @@ def _entry_hash(prev_hash: str, entry: Mapping) -> str:
 
 
 def audit(user: str, role: str, action: str, what: Mapping, rows: int, outcome: str,
-          session: str = "", source: str = "") -> int:
-    """Append one entry to the audit log; returns its id. `what` is the validated filters
-    (never a child's identifier); `outcome` one of OUTCOMES; `session` an opaque session id
-    (never the cookie); `source` the client's address."""
+          session: str = "", source: str = "") -> int | None:
+    """Append one entry to the audit log; returns its id (None inside `audits_together`,
+    which writes it when its block ends). `what` is the validated filters (never a child's
+    identifier); `outcome` one of OUTCOMES; `session` an opaque session id (never the
+    cookie); `source` the client's address."""
     if outcome not in OUTCOMES:
         raise StateError(f"{_shown(outcome)} is not an audit outcome: use one of "
                          f"{', '.join(OUTCOMES)}.")
@@ -708,18 +770,48 @@ def audit(user: str, role: str, action: str, what: Mapping, rows: int, outcome: 
         raise StateError("what an audit entry is about must be filters with text keys.") \
             from None
     entry = {**texts, "what": filters, "rows": count, "outcome": outcome}
+    waiting = getattr(_held, "audits", None)
+    if waiting is not None:
+        waiting.append(entry)
+        return None
+    return _append_audit([entry])[0]
+
+
+def _append_audit(entries: list[dict]) -> list[int]:
+    """Write entries to the end of the audit log, in order, in one transaction; their ids."""
     with _db() as con, _writing(con):
-        # Under the write lock: no other writer can take this id or link to the same entry.
+        # Under the write lock: no other writer can take these ids or link to the same entry.
         seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
         last = con.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        entry["id"] = (seq[0] if seq else 0) + 1
-        entry["at"] = _iso(_now())
+        next_id = (seq[0] if seq else 0) + 1
         prev_hash = last[0] if last else GENESIS
-        con.execute(f"INSERT INTO audit ({', '.join(_AUDIT_FIELDS)}, prev_hash, hash) "
-                    f"VALUES ({', '.join('?' for _ in _AUDIT_FIELDS)}, ?, ?)",
-                    [*(entry[field] for field in _AUDIT_FIELDS), prev_hash,
-                     _entry_hash(prev_hash, entry)])
-    return entry["id"]
+        for entry in entries:
+            entry["id"], entry["at"] = next_id, _iso(_now())
+            entry_hash = _entry_hash(prev_hash, entry)
+            con.execute(f"INSERT INTO audit ({', '.join(_AUDIT_FIELDS)}, prev_hash, hash) "
+                        f"VALUES ({', '.join('?' for _ in _AUDIT_FIELDS)}, ?, ?)",
+                        [*(entry[field] for field in _AUDIT_FIELDS), prev_hash, entry_hash])
+            next_id, prev_hash = next_id + 1, entry_hash
+    return [entry["id"] for entry in entries]
+
+
+@contextlib.contextmanager
+def audits_together() -> Iterator[None]:
+    """This thread's audit entries made inside the block are written when it ends, together,
+    in one transaction (a page that shows the rows of several checks audits each view): all
+    of them, also when the block ends in an error, before anything it made is returned. One
+    that cannot be written raises StateError then, as `audit` would have. Inside another
+    such block, the outer one writes them."""
+    if getattr(_held, "audits", None) is not None:
+        yield
+        return
+    _held.audits = []
+    try:
+        yield
+    finally:
+        entries, _held.audits = _held.audits, None
+        if entries:
+            _append_audit(entries)
 
 
 def _since_text(since: dt.datetime | dt.date | str | None) -> str | None:

@@ -9,6 +9,7 @@ reported once.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,6 +38,28 @@ class Context:
     def header_children(self) -> set[str] | None:
         header = self.frames.get("Header")
         return None if header is None else set(header["CHILD"])
+
+    @cached_property
+    def header_pool(self) -> pa.Array:
+        """The Header's children as one Arrow array, for `among` (built once, not once per
+        table that checks its children against it)."""
+        return pa.array(list(self.header_children or ()), type=pa.large_string())
+
+    @cached_property
+    def oc2_pool(self) -> pa.Array:
+        return pa.array(list(self.oc2_cohort), type=pa.large_string())
+
+    def distinct(self, df: pd.DataFrame) -> pd.Series:
+        """True for the first of identical rows: the duplicate check and the key check both
+        need it, over every column of the same table, so it is worked out once."""
+        # by weak reference: a frame held here would outlive its validation, and pandera's
+        # finaliser for it would then run at interpreter exit
+        held = self._distinct.get(id(df))
+        if held is None or held[0]() is not df:
+            held = self._distinct[id(df)] = (weakref.ref(df), ~df.duplicated(keep="first"))
+        return held[1]
+
+    _distinct: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def dob(self) -> pd.Series:
@@ -98,27 +121,34 @@ def among(values: pd.Series, pool) -> pd.Series:
     """`values.isin(pool)` for a large pool of identifiers. pandas' own isin on its Arrow
     strings makes a scalar of every member of the pool first: a second or more per table for
     a 30,000-child Header."""
-    found = pc.is_in(text_array(values), value_set=pa.array(list(pool), type=pa.string()))
+    text = text_array(values)
+    if not isinstance(pool, pa.Array):
+        pool = pa.array(list(pool), type=text.type)
+    found = pc.is_in(text, value_set=pool.cast(text.type))
     return pd.Series(pc.fill_null(found, False).to_numpy(zero_copy_only=False),
                      index=values.index)
 
 
 # --- rules for every table ------------------------------------------------------------------
 
-def _exact_duplicate(df: pd.DataFrame) -> pd.Series:
-    return ~df.duplicated(keep="first")
+def _distinct(ctx: Context | None, df: pd.DataFrame) -> pd.Series:
+    return ctx.distinct(df) if ctx is not None else ~df.duplicated(keep="first")
 
 
-def _key_clash(key: tuple[str, ...]):
+def _exact_duplicate(ctx: Context | None):
+    return lambda df: _distinct(ctx, df)
+
+
+def _key_clash(key: tuple[str, ...], ctx: Context | None):
     def check(df: pd.DataFrame) -> pd.Series:
-        distinct = ~df.duplicated(keep="first")
+        distinct = _distinct(ctx, df)
         clash = df[distinct].duplicated(subset=list(key), keep=False)
         return ~clash.reindex(df.index, fill_value=False)
     return check
 
 
 def _in_header(ctx: Context):
-    return lambda df: among(df["CHILD"], ctx.header_children)
+    return lambda df: among(df["CHILD"], ctx.header_pool)
 
 
 # --- Episodes -------------------------------------------------------------------------------
@@ -229,14 +259,14 @@ def _review_in_care(ctx: Context):
 
 
 def _oc2_in_cohort(ctx: Context):
-    return lambda df: among(df["CHILD"], ctx.oc2_cohort)
+    return lambda df: among(df["CHILD"], ctx.oc2_pool)
 
 
 def _cohort_has_oc2(ctx: Context):
     """Checked on Header: a cohort child with no OC2 row is reported against its Header row."""
     def check(df):
         with_oc2 = set(ctx.frames["OC2"]["CHILD"])
-        return ~(among(df["CHILD"], ctx.oc2_cohort) & ~among(df["CHILD"], with_oc2))
+        return ~(among(df["CHILD"], ctx.oc2_pool) & ~among(df["CHILD"], with_oc2))
     return check
 
 
@@ -244,7 +274,7 @@ def _sdq_for_4_to_16(ctx: Context):
     def check(df):
         age = age_on(parse_dates(df["DOB"]), ctx.period_end)
         needs = age.between(4, 16).fillna(False).astype(bool) & among(df["CHILD"],
-                                                                      ctx.oc2_cohort)
+                                                                      ctx.oc2_pool)
         return ~(needs & (df["SDQ_SCORE"] == "") & (df["SDQ_REASON"] == ""))
     return check
 
@@ -265,7 +295,7 @@ def _care_leaver_in_header(ctx: Context):
         before_year = dt.date(int(ctx.year[:4]), 3, 31)
         birthday_so_far = age > age_on(dob, before_year)
         expected = ((age <= CARE_LEAVER_OC3_AGES) & birthday_so_far).fillna(False).astype(bool)
-        return ~expected | among(df["CHILD"], ctx.header_children)
+        return ~expected | among(df["CHILD"], ctx.header_pool)
     return check
 
 
@@ -293,9 +323,9 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
     """(rule code, check) pairs for a table; cross-file rules only when the extract has the
     file they join to."""
     spec = TABLES[table]
-    checks: list[tuple[str, object]] = [("CPD-DUPLICATE", _exact_duplicate)]
+    checks: list[tuple[str, object]] = [("CPD-DUPLICATE", _exact_duplicate(ctx))]
     if spec.key:
-        checks.append((ONCE_PER_CHILD.get(table, "CPD-KEY"), _key_clash(spec.key)))
+        checks.append((ONCE_PER_CHILD.get(table, "CPD-KEY"), _key_clash(spec.key, ctx)))
     has_header = ctx is not None and ctx.header_children is not None
     has = (lambda name: ctx is not None and name in ctx.frames)
     if has_header and table == "CareLeavers":

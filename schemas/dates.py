@@ -22,9 +22,10 @@ def text_array(values: pd.Series) -> pa.Array:
     column already is one), for Arrow's vectorised kernels."""
     array = values.array
     arrow = getattr(array, "_pa_array", None)  # pandas' Arrow-backed str dtype
-    if arrow is not None and pa.types.is_string(arrow.type):
+    if arrow is not None and (pa.types.is_large_string(arrow.type)
+                              or pa.types.is_string(arrow.type)):
         return arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
-    return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 
 
 _once: dict | None = None  # within `parsed_once`: Arrow text array's id -> (it, its dates)

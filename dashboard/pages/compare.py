@@ -72,7 +72,7 @@ def layout(view: View) -> list:
         measures,
         html.P("No extract with this period end is loaded for " + ", ".join(lacking) + ".",
                className="warning") if lacking else None,
-        figures.graph(figures.bars_figure(bars, entry.unit, title), "compare-chart",
+        figures.graph(figures.bars_figure_dict(bars, entry.unit, title), "compare-chart",
                       figures.bars_alt(bars, entry.unit, title)),
         table(title, ["Council", "Value", "Numerator", "Denominator", "Target", "Status",
                       "Benchmarks", "Note"],

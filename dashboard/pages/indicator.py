@@ -77,7 +77,8 @@ def layout(view: View, indicator_id: str) -> list:
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
                       html.P(serves(view, entry))]),
         html.H2("Trend"),
-        figures.graph(figures.trend_figure(points, entry.unit, title, row["target"], england),
+        figures.graph(figures.trend_figure_dict(points, entry.unit, title, row["target"],
+                                                england),
                       "indicator-trend",
                       figures.trend_alt(points, entry.unit, title, row["target"], england)),
         table(f"{entry.title} by period (the chart's figures)",
@@ -140,8 +141,8 @@ def breakdown_section(view: View, entry, row) -> list:
     out = [html.H2("Breakdowns"), menu, note,
            html.P(f"Choose a bar to open that {label.lower()}.", className="muted")
            if drills else None,
-           figures.graph(figures.bars_figure(rows, entry.unit, title, row["target"],
-                                             entry.polarity),
+           figures.graph(figures.bars_figure_dict(rows, entry.unit, title, row["target"],
+                                                  entry.polarity),
                          "indicator-breakdown",
                          figures.bars_alt(rows, entry.unit, title, row["target"])),
            table(f"{entry.title} by {label.lower()}",
@@ -181,7 +182,7 @@ def funnel_section(view: View, entry, row) -> list:
         html.P("Each team's figure against the council's, with limits that widen for smaller "
                "teams: a team outside the limits differs by more than chance would explain. "
                "Choose a team's point to open that team.", className="plain"),
-        figures.graph(figures.funnel_figure(teams, la_rate, title), "indicator-funnel",
+        figures.graph(figures.funnel_figure_dict(teams, la_rate, title), "indicator-funnel",
                       figures.funnel_alt(teams, la_rate, title)),
         table("Teams against the council's figure",
               ["Team", "Children", "Value", "Position"],

@@ -158,7 +158,7 @@ def layout(view: View) -> list:
         content += [
             html.H2("Problems per period end"),
             html.P("The load in use for each period end, oldest first.", className="plain"),
-            figures.graph(figures.bars_figure(problem_bars, "count", problem_title),
+            figures.graph(figures.bars_figure_dict(problem_bars, "count", problem_title),
                           "quality-trend",
                           figures.bars_alt(problem_bars, "count", problem_title)),
             table("Problems found in each period end's load (the chart's figures)",

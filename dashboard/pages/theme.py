@@ -108,7 +108,8 @@ def team_section(view: View, title: str, ids: list[str]) -> list:
         html.H2("Teams compared, measure by measure"),
         html.P("Each team's figure and status for every measure on this page. Choose a cell "
                "to see the team's children behind that figure.", className="plain"),
-        figures.graph(figures.heatmap_figure(names, fields, cells, heading), "theme-heatmap",
+        figures.graph(figures.heatmap_figure_dict(names, fields, cells, heading),
+                      "theme-heatmap",
                       figures.heatmap_alt(names, fields, cells, heading)),
         table(f"{heading} (the chart's figures)", ["Team", *[m.title for m in measures]],
               [[team, *[status_cell(cells.get((team, m.id)), m.unit) for m in measures]]

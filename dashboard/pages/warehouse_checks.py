@@ -129,7 +129,7 @@ def trend(checks: dict) -> list:
         html.P("The checks across the warehouse in the load in use for each period end, "
                "oldest first. Period ends loaded before the checks existed are left out.",
                className="plain"),
-        figures.graph(figures.bars_figure(bars, "count", title), "quality-checks-trend",
+        figures.graph(figures.bars_figure_dict(bars, "count", title), "quality-checks-trend",
                       figures.bars_alt(bars, "count", title)),
         table(f"{title} (the chart's figures)",
               ["Period end", "Checks", "Not met", "Not run", "Compared with"],

@@ -230,7 +230,11 @@ def _start_unknown(con, la_code: str, period_end: dt.date) -> dict[str, int]:
 
 def _known(x):
     """A sum as a number: none (no rows, or only blanks) is 0."""
-    return 0 if x is None or pd.isna(x) else x
+    if x is None:
+        return 0
+    if isinstance(x, float):  # what DuckDB's sums are: pd.isna's own checks cost more
+        return 0 if x != x else x
+    return 0 if pd.isna(x) else x
 
 
 def _quantities(entry: Indicator, numerator, denominator) -> tuple:
@@ -338,11 +342,25 @@ def _note(entry: Indicator, figure: dict, breakdown: str | None, suppress: bool,
     return "; ".join(n for n in notes if n) or None
 
 
-def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None,
-         suppress: bool, period_end: dt.date, window: Window) -> dict:
-    """One figure as the engine reports it, judged against its target; no direction yet."""
+def _shared(entry: Indicator, config: LAConfig, suppress: bool, period_end: dt.date,
+            window: Window) -> dict:
+    """What every row of one indicator has in common in one answer, worked out once for all
+    its groups (a team breakdown at England scale has a thousand)."""
     complete = window.complete or not entry.events
     target, tolerance = judgement.target_for(entry, config)
+    return {"complete": complete, "target": target, "tolerance": tolerance,
+            "benchmarks": judgement.benchmarks(entry, config, verified_only=suppress),
+            "partial": None if complete else _partial_note(window, period_end),
+            "history": _history_note(entry, window)}
+
+
+def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None,
+         suppress: bool, period_end: dt.date, window: Window, shared: dict | None = None
+         ) -> dict:
+    """One figure as the engine reports it, judged against its target; no direction yet.
+    `shared`: the indicator's `_shared` parts, where the caller has them."""
+    shared = shared or _shared(entry, config, suppress, period_end, window)
+    complete, target, tolerance = shared["complete"], shared["target"], shared["tolerance"]
     row = {
         "id": entry.id, "title": entry.title, "principles": list(entry.principles),
         "outcome": entry.outcome, "unit": entry.unit, "polarity": entry.polarity,
@@ -354,10 +372,9 @@ def _row(entry: Indicator, figure: dict, config: LAConfig, breakdown: str | None
     status = judgement.rag(row["value"], entry.polarity, target, tolerance)
     row.update(rag=status, rag_label=judgement.RAG_LABELS.get(status), direction=None,
                comparison={"period_end": None, "reason": None}, window_complete=complete,
-               benchmarks=judgement.benchmarks(entry, config, verified_only=suppress),
-               note=_note(entry, figure, breakdown, suppress,
-                          None if complete else _partial_note(window, period_end),
-                          _history_note(entry, window)),
+               benchmarks={k: dict(v) for k, v in shared["benchmarks"].items()},
+               note=_note(entry, figure, breakdown, suppress, shared["partial"],
+                          shared["history"]),
                # the period's extract lacks a file it needs: unknown, not zero (the note says
                # which file)
                no_data=figure.get("no_data", False), suppressed=False)
@@ -461,8 +478,10 @@ def compute(con: duckdb.DuckDBPyConnection, config: LAConfig, period_end: dt.dat
     spans = windows(con, la_code)
     rows = []
     for entry in entries:
+        shared = _shared(entry, config, False, period_end, spans[period_end])
         for figure in current[entry.id]:
-            row = _row(entry, figure, config, breakdown, False, period_end, spans[period_end])
+            row = _row(entry, figure, config, breakdown, False, period_end, spans[period_end],
+                       shared)
             _compare(entry, row, previous.get(entry.id), period_end, comparator, spans)
             rows.append(row)
     return _result(config, period_end, rows)
@@ -709,10 +728,11 @@ def _member_result(config: LAConfig, period_end: dt.date, breakdown: str | None,
     rows = []
     for entry in CATALOGUE:
         then = before.tables[breakdown][entry.id] if before else None
+        shared = _shared(entry, config, True, period_end, states.windows[period_end])
         for figure in now.tables[breakdown][entry.id]:
             cell = (breakdown, figure["group"])
             row = _row(entry, figure, config, breakdown, True, period_end,
-                       states.windows[period_end])
+                       states.windows[period_end], shared)
             _compare(entry, row, then, period_end, states.comparator, states.windows,
                      hidden_then=before is not None and cell in before.hidden[entry.id])
             if cell in now.hidden[entry.id]:
