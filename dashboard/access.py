@@ -166,23 +166,30 @@ def _periods(la: str) -> tuple[dt.date, ...]:
     return () if con is None else tuple(loaded_periods(con, la))
 
 
-@per_warehouse(256)
-def _indicators(la, period_end, breakdown, suppress) -> dict:
-    """Cached per published warehouse file, LA, period end, breakdown and whether small
-    numbers are suppressed (members) or not (officers): a file never changes once
-    published."""
-    return compute(connection(), config(la), period_end, breakdown, suppress)
+# Rows of figures a worker keeps: an England-sized breakdown by team is some 60,000 rows
+# (about 1.5 KB each), by social worker 270,000, which is worked out afresh when asked for.
+KEPT_ROWS = 150_000
+
+
+@per_warehouse(KEPT_ROWS, weigh=lambda result: len(result["indicators"]) + 1)
+def _indicators(la, period_end, breakdown, suppress, ids=None) -> dict:
+    """Cached per published warehouse file, LA, period end, breakdown, whether small
+    numbers are suppressed (members) or not (officers), and the indicators asked for (None:
+    all): a file never changes once published."""
+    return compute(connection(), config(la), period_end, breakdown, suppress,
+                   list(ids) if ids else None)
 
 
 def indicators(user: User, la: str, period_end: dt.date | None = None,
-                breakdown: str | None = None) -> dict:
-    """All indicators for an LA and period, overall or by a breakdown, as this user may see
-    them: members with disclosure control over every figure they can see together; a manager
-    with a remit only the teams (and service areas, and social workers) inside it."""
+               breakdown: str | None = None, ids: tuple[str, ...] | None = None) -> dict:
+    """All indicators (or those of `ids`) for an LA and period, overall or by a breakdown,
+    as this user may see them: members with disclosure control over every figure they can
+    see together (whichever are asked for); a manager with a remit only the teams (and
+    service areas, and social workers) inside it."""
     if breakdown == "social_worker" and user.role == "member":
         raise refuse(user, "figures refused", {"la": la, "breakdown": breakdown},
                      "members see figures by team at the finest")
-    result = _indicators(la, period_end, breakdown, user.suppressed)
+    result = _indicators(la, period_end, breakdown, user.suppressed, ids)
     if user.has_remit and breakdown in REMIT_BREAKDOWNS:
         allowed = _remit_groups(user, la, period_end or periods(la)[-1], breakdown)
         result = {**result, "indicators": [r for r in result["indicators"]

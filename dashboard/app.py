@@ -17,7 +17,7 @@ import urllib.parse
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Response, abort, has_request_context, request, send_file
 
-from dashboard import access, auth, figures, security, state
+from dashboard import access, auth, figures, rendered, security, state
 from dashboard.auth import current_user
 from dashboard.components import fmt_date, link
 from dashboard.packs import annex_a
@@ -199,8 +199,15 @@ def page(pathname: str, search: str, user: access.User, demo: bool = False) -> l
             access.audit(user, "page refused", {"page": page_kind(pathname)}, 0, "refused")
         body = [html.H1("Not available"), html.P(str(denied))]
     # comparing councils has its own choices (a measure, a period end loaded for any council)
-    bar = [] if comparing or pathname == "/audit" else [filter_bar(view, pathname or "/")]
+    bar = [] if comparing or pathname == "/audit" else [filters(view, pathname or "/")]
     return [header, html.Main([*bar, *body], id="main", tabIndex="-1")]
+
+
+def filters(view: View, pathname: str):
+    """The filter bar, drawn once per page path for those who see alike (names only)."""
+    if not known_path(pathname):  # a path sent by anyone is not a key to keep
+        return filter_bar(view, pathname)
+    return rendered.part("filters" + pathname, view, lambda: filter_bar(view, pathname))
 
 
 def page_kind(pathname: str | None) -> str:

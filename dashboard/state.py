@@ -770,11 +770,18 @@ def audit(user: str, role: str, action: str, what: Mapping, rows: int, outcome: 
         raise StateError("what an audit entry is about must be filters with text keys.") \
             from None
     entry = {**texts, "what": filters, "rows": count, "outcome": outcome}
+    _held.made = audits_made() + 1
     waiting = getattr(_held, "audits", None)
     if waiting is not None:
         waiting.append(entry)
         return None
     return _append_audit([entry])[0]
+
+
+def audits_made() -> int:
+    """How many audit entries this thread has made so far (written or waiting to be): a
+    part of a page whose making audited a view is one to make afresh for every view."""
+    return getattr(_held, "made", 0)
 
 
 def _append_audit(entries: list[dict]) -> list[int]:

@@ -8,9 +8,10 @@ use in the request, so every figure on a page comes from the same file even if a
 publishes while the page is built (and the pointer file is not read a dozen times a page).
 
 A published file never changes, so what is worked out from it can be remembered for as long
-as it is the one published (`per_warehouse`): each cache holds the answers for one published
-file at a time, so the next request after a publish works them out afresh from the new file
-and the old file's answers are let go.
+as it is the one published (`PerWarehouse`, `per_warehouse`): each cache holds the answers for
+one published file at a time, so the next request after a publish works them out afresh from
+the new file and the old file's answers are let go. Each is bounded (so many answers, or so
+many bytes), so a worker's memory stays bounded at England's scale.
 """
 from __future__ import annotations
 
@@ -89,62 +90,102 @@ def query(sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
-class _Answers:
-    """A function's answers for one published warehouse, the most recently used `size` of
-    them; answers for another file replace them all. Shared by a worker's threads."""
+class PerWarehouse:
+    """Answers for the published warehouse being read, kept while it is the one published:
+    the most recently used of them, up to `size` in all (each weighing 1, or what `weigh`
+    says it does); answers for another file replace them all. Shared by a worker's threads:
+    an answer is never changed once made, and one asked for by two threads at once is made
+    once (at England's scale an answer can take seconds)."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, weigh=None):
+        self.size, self.weigh = size, weigh
         self.lock = threading.Lock()
         self.warehouse: Published | None = None
-        self.answers: OrderedDict = OrderedDict()
+        self.answers: OrderedDict = OrderedDict()  # key: (answer, its weight)
+        self.weight = 0
+        self.making: dict = {}  # (warehouse, key): set when the thread making it is done
 
-    def get(self, warehouse: Published, args: tuple, make):
+    def get(self, key, make):
+        """The answer remembered under `key` for the warehouse this request reads, or
+        make()'s, remembered (make reads that same file). Before the first load nothing is
+        remembered."""
+        warehouse = published()
+        if warehouse is None:
+            return make()
         with self.lock:
-            if warehouse == self.warehouse and args in self.answers:
-                self.answers.move_to_end(args)
-                return self.answers[args]
-        answer = make()
+            found = self._found(warehouse, key)
+            if found is not None:
+                return found[0]
+            done = self.making.get((warehouse, key))
+            if done is None:
+                done = self.making[(warehouse, key)] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:  # another thread is making it: wait, then take it (or make our own)
+            done.wait()
+            with self.lock:
+                found = self._found(warehouse, key)
+            return found[0] if found is not None else self._make(warehouse, key, make)
+        try:
+            return self._make(warehouse, key, make)
+        finally:
+            with self.lock:
+                del self.making[(warehouse, key)]
+            done.set()
+
+    def _found(self, warehouse: Published, key) -> tuple | None:
+        """(answer,) if it is kept (the lock held), else None."""
+        if warehouse == self.warehouse and key in self.answers:
+            self.answers.move_to_end(key)
+            return (self.answers[key][0],)
+        return None
+
+    def _make(self, warehouse: Published, key, make):
+        answer = _reading(warehouse, make)
+        weight = 1 if self.weigh is None else self.weigh(answer)
+        if weight is None or weight > self.size:  # not to be kept
+            return answer
         with self.lock:
             if warehouse != self.warehouse:
-                self.warehouse, self.answers = warehouse, OrderedDict()
-            self.answers[args] = answer
-            while len(self.answers) > self.size:
-                self.answers.popitem(last=False)
+                self.warehouse, self.answers, self.weight = warehouse, OrderedDict(), 0
+            if key in self.answers:
+                self.weight -= self.answers[key][1]
+            self.answers[key] = (answer, weight)
+            self.weight += weight
+            while self.weight > self.size:
+                self.weight -= self.answers.popitem(last=False)[1][1]
         return answer
 
     def clear(self) -> None:
         with self.lock:
-            self.warehouse, self.answers = None, OrderedDict()
+            self.warehouse, self.answers, self.weight = None, OrderedDict(), 0
 
 
-def per_warehouse(size: int):
-    """Remember a function's answers for the published warehouse it reads, keyed by that
-    file and the function's arguments (which must be hashable, and must be everything the
-    answer depends on besides the file: a role's view is an argument, never left to the
-    caller). The answer is shared by every request and thread of the worker: callers must
-    not change it. Before the first load nothing is remembered."""
+def per_warehouse(size: int, weigh=None):
+    """Remember a function's answers for the published warehouse it reads (PerWarehouse,
+    `size` and `weigh` as there), keyed by that file and the function's arguments (which must
+    be hashable, and must be everything the answer depends on besides the file: a role's
+    view is an argument, never left to the caller). The answer is shared by every request
+    and thread of the worker: callers must not change it."""
     def remember(work):
-        answers = _Answers(size)
+        answers = PerWarehouse(size, weigh)
 
         @functools.wraps(work)
         def remembered(*args):
-            warehouse = published()
-            if warehouse is None:
-                return work(*args)
-            return answers.get(warehouse, args, lambda: _reading(warehouse, work, args))
+            return answers.get(args, lambda: work(*args))
 
         remembered.cache_clear = answers.clear
         return remembered
     return remember
 
 
-def _reading(warehouse: Published, work, args: tuple):
-    """work(*args) reading exactly `warehouse`, the file its answer is remembered for (outside
-    a request the pointer could move between reading the key and opening the file)."""
+def _reading(warehouse: Published, make):
+    """make() reading exactly `warehouse`, the file its answer is remembered for (outside a
+    request the pointer could move between reading the key and opening the file)."""
     before = getattr(_local, "pinned", None)
     _local.pinned = warehouse
     try:
-        return work(*args)
+        return make()
     finally:
         _local.pinned = before

@@ -35,15 +35,13 @@ class Context:
         return collection_year(self.period_end)
 
     @cached_property
-    def header_children(self) -> set[str] | None:
-        header = self.frames.get("Header")
-        return None if header is None else set(header["CHILD"])
-
-    @cached_property
     def header_pool(self) -> pa.Array:
         """The Header's children as one Arrow array, for `among` (built once, not once per
-        table that checks its children against it)."""
-        return pa.array(list(self.header_children or ()), type=pa.large_string())
+        table that checks its children against it). Empty without a Header."""
+        header = self.frames.get("Header")
+        if header is None:
+            return pa.array([], type=pa.large_string())
+        return pc.unique(text_array(header["CHILD"]))
 
     @cached_property
     def oc2_pool(self) -> pa.Array:
@@ -265,7 +263,7 @@ def _oc2_in_cohort(ctx: Context):
 def _cohort_has_oc2(ctx: Context):
     """Checked on Header: a cohort child with no OC2 row is reported against its Header row."""
     def check(df):
-        with_oc2 = set(ctx.frames["OC2"]["CHILD"])
+        with_oc2 = text_array(ctx.frames["OC2"]["CHILD"])
         return ~(among(df["CHILD"], ctx.oc2_pool) & ~among(df["CHILD"], with_oc2))
     return check
 
@@ -326,7 +324,7 @@ def checks_for(table: str, ctx: Context | None) -> list[tuple[str, object]]:
     checks: list[tuple[str, object]] = [("CPD-DUPLICATE", _exact_duplicate(ctx))]
     if spec.key:
         checks.append((ONCE_PER_CHILD.get(table, "CPD-KEY"), _key_clash(spec.key, ctx)))
-    has_header = ctx is not None and ctx.header_children is not None
+    has_header = ctx is not None and "Header" in ctx.frames
     has = (lambda name: ctx is not None and name in ctx.frames)
     if has_header and table == "CareLeavers":
         checks.append(("CPD-CARE-LEAVER-NOT-IN-903", _care_leaver_in_header(ctx)))

@@ -14,7 +14,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from dashboard import access
+from dashboard import access, rendered
 from dashboard.components import (fmt, fmt_date, fmt_part, link, no_data, no_data_text, rag_badge,
                                   table)
 from dashboard.view import View
@@ -134,7 +134,7 @@ def crumbs(view: View, indicator_id: str, sw: str | None) -> html.Nav:
 
 def level_rows(view: View, entry, level: str, sw_team: dict) -> list[dict]:
     # a row with no group is the engine's "none counted" for the whole level, not a team
-    rows = [r for r in access.indicators(view.user, view.la, view.period, level)[
+    rows = [r for r in access.indicators(view.user, view.la, view.period, level, (entry.id,))[
         "indicators"] if r["id"] == entry.id and r["group"] is not None]
     if level == "team" and view.area:
         teams = access.teams(view.la, view.period)
@@ -156,6 +156,30 @@ def layout(view: View) -> list:
                             "analysts. Board members see the council's figures on the other "
                             "pages.")
     sw = view.params.get("sw")
+    # read for every view, with the data layer's checks; the levels are drawn once for those
+    # who see alike, the children (each view audited) for every view
+    council = access.figures_for(view.user, view.la, view.period).get(entry.id)
+    # a manager with a remit starts at their own teams
+    level, label = LEVELS[1] if view.area or view.user.has_remit else LEVELS[0]
+    if view.team:
+        level, label = LEVELS[2]
+    rows = None
+    if not no_data(council) and not sw:
+        sw_team = access.social_worker_teams(view.la, view.period) \
+            if level == "social_worker" else {}
+        rows = level_rows(view, entry, level, sw_team)
+    content = rendered.part("drill", view,
+                            lambda: draw(view, entry, sw, council, level, label, rows))
+    # on a team, its workers come first: the figure by worker, then the children behind it
+    if not no_data(council) and (view.team or sw):
+        content = [*content, *children_section(view, entry, sw)]
+    return content
+
+
+def draw(view: View, entry, sw: str | None, council: dict | None, level: str, label: str,
+         rows: list[dict] | None) -> list:
+    """The drill-down's measure, crumbs and level from what `layout` read (`rows`: the
+    level's figures, None when a social worker is chosen)."""
     chooser = html.Details([
         html.Summary("Choose another measure"),
         html.Ul([html.Li(link(e.title, "/drill", {**view.filters, "indicator": e.id}))
@@ -165,17 +189,9 @@ def layout(view: View) -> list:
     content = [html.H1(f"Drill-down: {entry.title}"),
                html.P(f"At {fmt_date(view.period)}. {entry.description}", className="lead"),
                chooser, crumbs(view, entry.id, sw)]
-    council = access.figures_for(view.user, view.la, view.period).get(entry.id)
     if no_data(council):  # no team, worker or child is behind a figure the extract lacks
         return content + [html.P(no_data_text(council), className="plain")]
-    # a manager with a remit starts at their own teams
-    level, label = LEVELS[1] if view.area or view.user.has_remit else LEVELS[0]
-    if view.team:
-        level, label = LEVELS[2]
-    sw_team = access.social_worker_teams(view.la, view.period) \
-        if level == "social_worker" else {}
-    if not sw:
-        rows = level_rows(view, entry, level, sw_team)
+    if rows is not None:
         base = {"indicator": entry.id, "la": view.filters.get("la"),
                 "period": view.filters.get("period"), "area": view.area, "team": view.team}
         next_key = {"service_area": "area", "team": "team", "social_worker": "sw"}[level]
@@ -189,9 +205,6 @@ def layout(view: View) -> list:
               rag_badge(r)] for r in rows]) if rows else html.P(
             f"There are no figures by {label.lower()} for this measure for this period.",
             className="plain"))
-    # on a team, its workers come first: the figure by worker, then the children behind it
-    if view.team or sw:
-        content += children_section(view, entry, sw)
     return content
 
 

@@ -6,7 +6,7 @@ import urllib.parse
 
 from dash import Input, Output, State, html, no_update
 
-from dashboard import access, board, figures
+from dashboard import access, board, figures, rendered
 from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, fmt_part, link,
                                   no_data, no_data_text, rag_badge, status_label, table)
@@ -47,6 +47,21 @@ def layout(view: View, indicator_id: str) -> list:
     if row is None:
         return [html.H1(entry.title), html.P(f"No children in scope for this measure in "
                                             f"{view.scope}.")]
+    # read for every view, with the data layer's checks, in the order the page shows them;
+    # the commentary is drawn for every view (it may change at any time), the rest once for
+    # those who see alike
+    notes = commentary.section(view, entry.id)
+    # nothing to break down, and no child behind a figure there is not
+    breakdowns = None if no_data(row) else breakdown_reading(view, entry)
+    head, tail = rendered.part(f"indicator/{entry.id}", view,
+                               lambda: draw(view, entry, row, trend, breakdowns))
+    return [*head, *notes, *tail]
+
+
+def draw(view: View, entry, row: dict, trend: list, breakdowns: dict | None
+         ) -> tuple[list, list]:
+    """The page from what `layout` read, as what comes before the commentary and what comes
+    after it."""
     # only a verified England figure is drawn for those who may not see unverified ones
     england = judgement.benchmarks_for(row["benchmarks"], not view.user.sees_unverified) \
         .get("england", {}).get("value")
@@ -56,7 +71,7 @@ def layout(view: View, indicator_id: str) -> list:
     bench = benchmark_text(row, view.user.sees_unverified)
     points = [{"period_end": p, **r} for p, r in trend]
     title = f"{entry.title} over time"
-    content = [
+    head = [
         html.H1(entry.title),
         html.P(entry.description, className="lead"),
         html.Div([
@@ -73,7 +88,8 @@ def layout(view: View, indicator_id: str) -> list:
             html.P(no_data_text(row), className="plain no-data") if no_data(row) else
             html.P(row["note"], className="muted") if row.get("note") else None,
         ], className="figure-summary"),
-        *commentary.section(view, entry.id),
+    ]
+    tail = [
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
                       html.P(serves(view, entry))]),
         html.H2("Trend"),
@@ -86,14 +102,14 @@ def layout(view: View, indicator_id: str) -> list:
               [[fmt_date(p), fmt(r["value"], r["unit"]), fmt_part(r["numerator"]),
                 fmt_part(r["denominator"]), status_label(r)] for p, r in trend]),
     ]
-    if no_data(row):  # nothing to break down, and no child behind a figure there is not
-        return content + [html.H2("Breakdowns"), html.P(
+    if breakdowns is None:
+        return head, tail + [html.H2("Breakdowns"), html.P(
             "No breakdowns: there is no data for this measure for this period.")]
-    content += breakdown_section(view, entry, row)
+    tail += breakdown_section(view, entry, row, breakdowns)
     if view.user.sees_child_level:
-        content.append(html.P(link("See the children behind this figure", "/drill",
-                                   {**view.filters, "indicator": entry.id})))
-    return content
+        tail.append(html.P(link("See the children behind this figure", "/drill",
+                                {**view.filters, "indicator": entry.id})))
+    return head, tail
 
 
 def serves(view: View, entry) -> list:
@@ -111,10 +127,39 @@ def serves(view: View, entry) -> list:
     return out + [f". Higher is {HIGHER_IS[entry.polarity]}."]
 
 
-def breakdown_section(view: View, entry, row) -> list:
+def breakdown_reading(view: View, entry) -> dict:
+    """What the breakdowns and the funnel plot read, as this user may see them: the chosen
+    breakdown's rows of the measure, each group's shares (or why they are refused), the
+    teams' figures and the council's."""
     chosen = view.params.get("breakdown", "age_band")
     if chosen not in BREAKDOWN_LABELS:
         chosen = "age_band"
+    read: dict = {"chosen": chosen}
+    if entry.unit == "rate":
+        return read
+    every = access.indicators(view.user, view.la, view.period, chosen,
+                              (entry.id,))["indicators"]
+    # a row with no group is the engine's "none counted" for the whole breakdown (care leavers
+    # 22 to 25, say, who are in no 903 extract and so have no sex, team or age band there)
+    read["rows"] = [r for r in every if r["id"] == entry.id and r["group"] is not None]
+    if not read["rows"]:
+        return read
+    if entry.unit == "%" and entry.counts_children:
+        try:  # worked out from the true figures, then hidden as this user's view hides them
+            read["shares"] = access.disproportionality(view.user, view.la, view.period,
+                                                       entry.id, chosen)
+        except access.AccessDenied as refused:
+            read["refused"] = str(refused)
+    if entry.unit == "%":
+        read["teams"] = [r for r in access.indicators(
+            view.user, view.la, view.period, "team", (entry.id,))["indicators"]
+            if r["id"] == entry.id and r["group"] is not None]
+        read["overall"] = access.figures_for(view.user, view.la, view.period).get(entry.id)
+    return read
+
+
+def breakdown_section(view: View, entry, row, read: dict) -> list:
+    chosen = read["chosen"]
     menu = html.Nav(html.Ul([
         html.Li(link(label, f"/indicator/{entry.id}", {**view.filters, "breakdown": key}),
                 **({"aria-current": "true"} if key == chosen else {}))
@@ -123,10 +168,7 @@ def breakdown_section(view: View, entry, row) -> list:
     if entry.unit == "rate":
         return [html.H2("Breakdowns"), html.P("A rate per 10,000 children cannot be broken "
                                               "down: there are no population figures by group.")]
-    every = access.indicators(view.user, view.la, view.period, chosen)["indicators"]
-    # a row with no group is the engine's "none counted" for the whole breakdown (care leavers
-    # 22 to 25, say, who are in no 903 extract and so have no sex, team or age band there)
-    rows = [r for r in every if r["id"] == entry.id and r["group"] is not None]
+    rows = read["rows"]
     if view.group and chosen != view.group[0]:
         note = html.P(f"Breakdowns are for the whole council, not only {view.scope}.",
                       className="muted")
@@ -154,25 +196,20 @@ def breakdown_section(view: View, entry, row) -> list:
                 html.P("Each group's share of the children counted in this figure beside its "
                        "share of every child looked after at the period end. A ratio above 1 "
                        "means the group is over-represented.", className="plain")]
-        try:  # worked out from the true figures, then hidden as this user's view hides them
-            shares = access.disproportionality(view.user, view.la, view.period, entry.id,
-                                               chosen)
-        except access.AccessDenied as refused:
-            out.append(html.P(str(refused), className="muted"))
+        if "refused" in read:
+            out.append(html.P(read["refused"], className="muted"))
         else:
             out.append(table(f"Disproportionality by {label.lower()}",
                              [label, "Share of those counted",
                               "Share of all children looked after", "Ratio"],
-                             disproportionality_rows(shares)))
+                             disproportionality_rows(read["shares"])))
     if entry.unit == "%":
-        out += funnel_section(view, entry, row)
+        out += funnel_section(view, entry, row, read)
     return out
 
 
-def funnel_section(view: View, entry, row) -> list:
-    teams = [r for r in access.indicators(view.user, view.la, view.period, "team")[
-        "indicators"] if r["id"] == entry.id and r["group"] is not None]
-    overall = access.figures_for(view.user, view.la, view.period).get(entry.id)
+def funnel_section(view: View, entry, row, read: dict) -> list:
+    teams, overall = read["teams"], read["overall"]
     if not overall or not isinstance(overall["value"], (int, float)):
         return []
     la_rate = overall["value"]

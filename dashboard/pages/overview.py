@@ -7,7 +7,7 @@ import re
 
 from dash import html
 
-from dashboard import board, figures
+from dashboard import board, figures, rendered
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, no_data,
                                   no_data_text, rag_badge)
 from dashboard.pages.scorecard import exceptions_section
@@ -64,8 +64,13 @@ def card(view: View, title: str, text: str, href: str, full: list[str], linked: 
 
 
 def layout(view: View) -> list:
+    # read for every view, with the data layer's checks; drawn once for those who see alike
     rows = board.figures(view.user, view.la, view.period, view.group)
     history = board.history(view.user, view.la, view.group)
+    return rendered.part("overview", view, lambda: draw(view, rows, history))
+
+
+def draw(view: View, rows: dict, history: dict) -> list:
     homes = board.headline_homes()
     context = [html.Div([html.Span(BY_ID[i].title, className="context-label"),
                          html.Span(fmt(rows[i]["value"], rows[i]["unit"]) if i in rows

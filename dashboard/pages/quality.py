@@ -13,7 +13,7 @@ import urllib.parse
 
 from dash import html
 
-from dashboard import access, figures
+from dashboard import access, figures, rendered
 from dashboard.components import fmt_date, link, own_files, table, without_file
 from dashboard.pages import warehouse_checks
 from dashboard.view import View
@@ -78,11 +78,10 @@ def load_link(view: View, load: dict, latest: dt.date | None):
     return link(f"{load['loaded_at']:%d/%m/%Y %H:%M}", "/data-quality", query)
 
 
-def local_section(view: View, load: dict) -> list:
-    """The council's own files in the load: which were loaded, with their rows and problems
-    (for officers: members see no counts, as for the checks), and for each missing one what
-    says "no data" without it."""
-    found = access.local_extracts(view.user, view.la, load["load_id"])
+def local_section(view: View, load: dict, found: list[dict]) -> list:
+    """The council's own files in the load (`found`: access.local_extracts): which were
+    loaded, with their rows and problems (for officers: members see no counts, as for the
+    checks), and for each missing one what says "no data" without it."""
     if not found:
         return []
     counts = not view.user.suppressed
@@ -113,11 +112,26 @@ def trend(loads: list[dict]) -> list[dict]:
 
 
 def layout(view: View) -> list:
+    # read for every view, with the data layer's checks and audits (the rows each failed
+    # check found, for analysts), in the order the page shows them; drawn once for those who
+    # see alike
     quality = access.data_quality(view.la)
     checks = access.quality_checks(view.user, view.la)
+    load = chosen_load(quality["loads"], view.period, view.params.get("load"))
+    local = read = None
+    if load is not None:
+        local = access.local_extracts(view.user, view.la, load["load_id"])
+        read = warehouse_checks.reading(view, load, checks)
+    return rendered.part("data-quality", view,
+                         lambda: draw(view, quality, checks, load, local, read),
+                         read and read["docs"])
+
+
+def draw(view: View, quality: dict, checks: dict, load: dict | None, local: list | None,
+         read: dict | None) -> list:
+    """The page from what `layout` read."""
     loads, by_rule = quality["loads"], quality["by_rule"]
     name = access.config(view.la).name
-    load = chosen_load(loads, view.period, view.params.get("load"))
     analyst = view.user.role in access.REPORT_ROLES
     content = [
         html.H1("Data quality"),
@@ -147,8 +161,8 @@ def layout(view: View) -> list:
             html.P(["The rejects report lists each problem with its file, row, child, column "
                     "and value: ", *report_links(view, load), "."], className="plain")
             if analyst else None,
-            *local_section(view, load),
-            *warehouse_checks.section(view, load, checks),
+            *local_section(view, load, local),
+            *warehouse_checks.section(view, load, checks, read),
         ]
     periods = trend(loads)
     problem_title = "Problems found in each period end's load"

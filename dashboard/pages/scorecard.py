@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import access, board
+from dashboard import access, board, rendered
 from dashboard.components import benchmark_cells, fmt, fmt_date, link, rag_badge
 from dashboard.pages import commentary
 from dashboard.themes import principle_title
@@ -31,9 +31,16 @@ def exceptions_section(view: View, rows: dict, ids: list[str]) -> html.Section:
 
 
 def layout(view: View) -> list:
+    # read for every view, with the data layer's checks (the commentary may change at any
+    # time: the part is remembered with the commentary it shows)
     rows = board.figures(view.user, view.la, view.period, view.group)
     history = board.history(view.user, view.la, view.group)
     notes = access.commentary(view.user, view.la, view.period)
+    return rendered.part("scorecard", view, lambda: draw(view, rows, history, notes),
+                         tuple(sorted(notes.items())))
+
+
+def draw(view: View, rows: dict, history: dict, notes: dict) -> list:
     analyst = view.user.sees_unverified
     last_year = board.same_point_last_year(view.period)
     earlier = board.earlier_periods(view.periods, view.period)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, html, no_update
 
-from dashboard import access, board, figures
+from dashboard import access, board, figures, rendered
 from dashboard.auth import current_user
 from dashboard.components import (benchmark_text, direction_text, fmt, fmt_date, link, no_data,
                                   no_data_text, rag_badge, table)
@@ -64,8 +64,18 @@ def layout(view: View, kind: str, key: str) -> list:
             return [html.H1("Page not found"), html.P(f"There is no outcome {key}.")]
         title, ids, intro = f"Outcome: {outcome}", outcome_indicators(outcome), \
             OUTCOME_TEXT[outcome]
+    # read for every view, with the data layer's checks; drawn once for those who see alike
     rows = board.figures(view.user, view.la, view.period, view.group)
     history = board.history(view.user, view.la, view.group)
+    teams = access.indicators(view.user, view.la, view.period, "team")["indicators"] \
+        if view.user.sees_child_level else None
+    return rendered.part(f"{kind}/{key}", view,
+                         lambda: draw(view, title, ids, intro, rows, history, teams))
+
+
+def draw(view: View, title: str, ids: list[str], intro: str, rows: dict, history: dict,
+         teams: list[dict] | None) -> list:
+    """The page from what `layout` read; `teams`: every team's figures, for officers."""
     changed = movers(rows, ids)
     return [
         html.H1(title),
@@ -82,17 +92,17 @@ def layout(view: View, kind: str, key: str) -> list:
         html.H2("Every measure"),
         html.Ul([small_multiple(view, rows.get(i), history.get(i, []), i) for i in ids],
                 className="small-multiples"),
-        *(team_section(view, title, [i for i in ids if not no_data(rows.get(i))])
-          if view.user.sees_child_level else []),
+        *(team_section(view, title, [i for i in ids if not no_data(rows.get(i))], teams)
+          if teams is not None else []),
     ]
 
 
-def team_section(view: View, title: str, ids: list[str]) -> list:
+def team_section(view: View, title: str, ids: list[str], found: list[dict]) -> list:
     """For managers and analysts: every team (in the chosen service area, inside their remit)
     by every measure of the page that has data, as a heatmap with the table beside it.
-    Choosing a cell opens that team's drill-down for that measure."""
+    Choosing a cell opens that team's drill-down for that measure. `found`: the figures by
+    team as the data layer gave them to this user."""
     measures = [BY_ID[i] for i in ids if BY_ID[i].unit in ("%", "score")]
-    found = access.indicators(view.user, view.la, view.period, "team")["indicators"]
     teams = access.teams(view.la, view.period)
     if view.area:
         teams = teams[teams["service_area"] == view.area]

@@ -43,12 +43,33 @@ def summary(run: dict, results: list[dict]) -> str:
             f"not met and {shown['not run']:,} not run. {compared}")
 
 
-def rows_found(view: View, load_id: str, result: dict) -> html.Details | None:
+def reading(view: View, load: dict, checks: dict) -> dict:
+    """What the section reads besides `checks`, for every view: for analysts and admins the
+    rows each failed check of the load found ({its place in the load's results: rows, or None
+    for a check the data layer does not know}), each view of them audited, in the order the
+    page shows them; and whether the load's Data Docs are built."""
+    results = checks["results"].get(load["load_id"], [])
+    ran = any(r["load_id"] == load["load_id"] for r in checks["runs"])
+    analyst = view.user.role in access.REPORT_ROLES
+    read: dict = {"rows": {}, "docs": False}
+    if not ran or not results or not analyst:
+        return read
+    read["docs"] = access.data_docs_built(view.la, load["load_id"])
+    place = {id(r): n for n, r in enumerate(results)}
+    for inside in by_area(results).values():
+        for result in inside:
+            if result["success"] is False:
+                try:
+                    rows = access.quality_rows(view.user, view.la, load["load_id"],
+                                               result["expectation"])
+                except access.NotFound:
+                    rows = None
+                read["rows"][place[id(result)]] = rows
+    return read
+
+
+def rows_found(rows: list[dict] | None, result: dict) -> html.Details | None:
     """The rows a failed check found, for analysts and admins, folded away."""
-    try:
-        rows = access.quality_rows(view.user, view.la, load_id, result["expectation"])
-    except access.NotFound:
-        return None
     if not rows:
         return None
     more = (result["unexpected"] or 0) - len(rows)
@@ -63,10 +84,10 @@ def rows_found(view: View, load_id: str, result: dict) -> html.Details | None:
     ], className="check-rows")
 
 
-def found_cell(view: View, load_id: str, result: dict, analyst: bool) -> list:
+def found_cell(result: dict, analyst: bool, rows: list[dict] | None) -> list:
     cell = [result["observed"] or NONE]
     if analyst and result["success"] is False:
-        cell.append(rows_found(view, load_id, result))
+        cell.append(rows_found(rows, result))
     return cell
 
 
@@ -78,17 +99,16 @@ def by_area(results: list[dict]) -> dict[str, list[dict]]:
     return areas
 
 
-def docs_link(view: View, load_id: str) -> html.P | None:
-    if view.user.role not in access.REPORT_ROLES or not access.data_docs_built(view.la,
-                                                                                 load_id):
+def docs_link(view: View, load_id: str, built: bool) -> html.P | None:
+    if view.user.role not in access.REPORT_ROLES or not built:
         return None
     quoted = urllib.parse.quote(load_id, safe="")
     return html.P(html.A("Data Docs for this load",
                          href=f"/reports/{quoted}/data-docs/index.html"), className="plain")
 
 
-def section(view: View, load: dict, checks: dict) -> list:
-    """The checks the chosen load ran, by area: a table each."""
+def section(view: View, load: dict, checks: dict, read: dict) -> list:
+    """The checks the chosen load ran, by area: a table each (`read`: what `reading` read)."""
     content: list = [html.H2(HEADING)]
     run = next((r for r in checks["runs"] if r["load_id"] == load["load_id"]), None)
     results = checks["results"].get(load["load_id"], [])
@@ -102,14 +122,15 @@ def section(view: View, load: dict, checks: dict) -> list:
                "Rule codes are DfE's where one matches; a dash means the check is this "
                "dashboard's own.", className="plain"),
         html.P(summary(run, results), className="plain"),
-        docs_link(view, load["load_id"]),
+        docs_link(view, load["load_id"], read["docs"]),
     ]
     headers = ["Check", "DfE rule", "Result", *(["Found"] if officer else []), "What to do"]
+    place = {id(r): n for n, r in enumerate(results)}
     for area, inside in by_area(results).items():
         content += [html.H3(area), table(
             f"{area}: each check and its result", headers,
             [[r["title"], r["rule"] or NONE, result_words(r),
-              *([found_cell(view, load["load_id"], r, analyst)] if officer else []),
+              *([found_cell(r, analyst, read["rows"].get(place[id(r)]))] if officer else []),
               r["fix"] if r["success"] is False else ""] for r in inside])]
     return content
 
