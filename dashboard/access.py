@@ -277,9 +277,9 @@ def disproportionality(user: User, la: str, period_end: dt.date, indicator_id: s
     return rows
 
 
-@per_warehouse(256)
+@per_warehouse(KEPT_ROWS // 4, weigh=lambda rows: len(rows) + 1)
 def _disproportionality(la, period_end, indicator_id, breakdown, suppress):
-    """Cached per published warehouse file, like _indicators."""
+    """Cached per published warehouse file, like _indicators (a row per group)."""
     return engine_shares(connection(), config(la), period_end, indicator_id, breakdown,
                          suppress)
 

@@ -199,15 +199,15 @@ def page(pathname: str, search: str, user: access.User, demo: bool = False) -> l
             access.audit(user, "page refused", {"page": page_kind(pathname)}, 0, "refused")
         body = [html.H1("Not available"), html.P(str(denied))]
     # comparing councils has its own choices (a measure, a period end loaded for any council)
-    bar = [] if comparing or pathname == "/audit" else [filters(view, pathname or "/")]
+    bar = [] if comparing or pathname == "/audit" else filters(view, pathname or "/")
     return [header, html.Main([*bar, *body], id="main", tabIndex="-1")]
 
 
-def filters(view: View, pathname: str):
+def filters(view: View, pathname: str) -> list:
     """The filter bar, drawn once per page path for those who see alike (names only)."""
     if not known_path(pathname):  # a path sent by anyone is not a key to keep
-        return filter_bar(view, pathname)
-    return rendered.part("filters" + pathname, view, lambda: filter_bar(view, pathname))
+        return [filter_bar(view, pathname)]
+    return rendered.part("filters" + pathname, view, lambda: [filter_bar(view, pathname)])
 
 
 def page_kind(pathname: str | None) -> str:
@@ -340,6 +340,7 @@ def create_app(demo: bool = False) -> Dash:
     # connection to the state database (first, so the sign-in guard uses it too)
     app.server.before_request(state.hold_connection)
     app.server.teardown_request(lambda _error: state.release_connection())
+    app.server.after_request(rendered.splice)
     auth.init_auth(app.server, demo)
     app.server.add_url_rule("/reports/<load_id>/<name>", "rejects_report", serve_report)
     app.server.add_url_rule("/reports/packs/<int:run_id>.pdf", "pack", serve_pack)
@@ -365,8 +366,9 @@ def create_app(demo: bool = False) -> Dash:
         if not isinstance(pathname, str) or not isinstance(search, (str, type(None))):
             pathname, search = "/not-a-page", ""
         try:
-            # every view and refusal on the page is audited, in one write when it is built
-            with state.audits_together():
+            # every view and refusal on the page is audited, in one write when it is built;
+            # parts of it drawn before for those who see alike are shared (rendered)
+            with state.audits_together(), rendered.sharing():
                 return page(pathname, search, current_user(), demo)
         except WarehouseError as err:  # a damaged data folder: say so, not a 500
             log.error("%s", err)

@@ -205,8 +205,9 @@ def _create_private(file: Path) -> None:
 
     A file that exists is never opened here: closing any descriptor of a file drops every
     POSIX lock the process holds on it, those of another thread's open connection too, and
-    SQLite then takes the shared-memory index for unused and rebuilds it under that
-    connection ("disk I/O error")."""
+    SQLite's locks are how it knows who else is using the file. Under gunicorn's threads
+    (2 workers, 2 threads, connections held for a request) that open-and-close made other
+    requests fail with "disk I/O error" in a few seconds of load."""
     try:
         mode = os.stat(file).st_mode
     except FileNotFoundError:

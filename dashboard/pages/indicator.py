@@ -53,25 +53,19 @@ def layout(view: View, indicator_id: str) -> list:
     notes = commentary.section(view, entry.id)
     # nothing to break down, and no child behind a figure there is not
     breakdowns = None if no_data(row) else breakdown_reading(view, entry)
-    head, tail = rendered.part(f"indicator/{entry.id}", view,
-                               lambda: draw(view, entry, row, trend, breakdowns))
-    return [*head, *notes, *tail]
+    name = f"indicator/{entry.id}"
+    return [*rendered.part(name, view, lambda: draw_head(view, entry, row)), *notes,
+            *rendered.part(name + "/after-commentary", view,
+                           lambda: draw_tail(view, entry, row, trend, breakdowns))]
 
 
-def draw(view: View, entry, row: dict, trend: list, breakdowns: dict | None
-         ) -> tuple[list, list]:
-    """The page from what `layout` read, as what comes before the commentary and what comes
-    after it."""
-    # only a verified England figure is drawn for those who may not see unverified ones
-    england = judgement.benchmarks_for(row["benchmarks"], not view.user.sees_unverified) \
-        .get("england", {}).get("value")
+def draw_head(view: View, entry, row: dict) -> list:
+    """The page before the commentary: the measure and its figure."""
     parts = []
     if row["unit"] in ("%", "score") and row["denominator"] not in (None, "c"):
         parts.append(f"{fmt_part(row['numerator'])} of {fmt_part(row['denominator'])}")
     bench = benchmark_text(row, view.user.sees_unverified)
-    points = [{"period_end": p, **r} for p, r in trend]
-    title = f"{entry.title} over time"
-    head = [
+    return [
         html.H1(entry.title),
         html.P(entry.description, className="lead"),
         html.Div([
@@ -89,6 +83,16 @@ def draw(view: View, entry, row: dict, trend: list, breakdowns: dict | None
             html.P(row["note"], className="muted") if row.get("note") else None,
         ], className="figure-summary"),
     ]
+
+
+def draw_tail(view: View, entry, row: dict, trend: list, breakdowns: dict | None) -> list:
+    """The page after the commentary: how it is worked out, the trend, the breakdowns (None:
+    the measure has no data this period) and the funnel plot."""
+    # only a verified England figure is drawn for those who may not see unverified ones
+    england = judgement.benchmarks_for(row["benchmarks"], not view.user.sees_unverified) \
+        .get("england", {}).get("value")
+    points = [{"period_end": p, **r} for p, r in trend]
+    title = f"{entry.title} over time"
     tail = [
         html.Details([html.Summary("How this is worked out"), html.P(entry.definition),
                       html.P(serves(view, entry))]),
@@ -103,13 +107,13 @@ def draw(view: View, entry, row: dict, trend: list, breakdowns: dict | None
                 fmt_part(r["denominator"]), status_label(r)] for p, r in trend]),
     ]
     if breakdowns is None:
-        return head, tail + [html.H2("Breakdowns"), html.P(
+        return tail + [html.H2("Breakdowns"), html.P(
             "No breakdowns: there is no data for this measure for this period.")]
     tail += breakdown_section(view, entry, row, breakdowns)
     if view.user.sees_child_level:
         tail.append(html.P(link("See the children behind this figure", "/drill",
                                 {**view.filters, "indicator": entry.id})))
-    return head, tail
+    return tail
 
 
 def serves(view: View, entry) -> list:
