@@ -120,22 +120,26 @@ def load(path: Path, period_end: dt.date, la_code: str) -> LoadResult:
         request = worker.Request(building, load_id, la_code, period_end, quality_settings,
                                  docs, title)
         in_worker = _submit(request)
-        decided = pending.decide()
-        checks, in_worker = _quality_run(request, in_worker)
-        con = duckdb.connect(str(building))
         try:
-            con.execute("BEGIN")
-            published.store(con, decided)
-            quality.store(con, checks)
-            con.execute("COMMIT")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        publish.publish(building, load_id)
-        # the report only once the load is published, and only ever complete under its id;
-        # its Data Docs built by the worker meanwhile (none if that failed: it says why in
-        # the log), or here
-        built = in_worker and worker.WORKER.docs()
+            decided = pending.decide()
+            checks, in_worker = _quality_run(request, in_worker)
+            con = duckdb.connect(str(building))
+            try:
+                con.execute("BEGIN")
+                published.store(con, decided)
+                quality.store(con, checks)
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            publish.publish(building, load_id)
+            # the report only once the load is published, and only ever complete under its
+            # id; its Data Docs built by the worker meanwhile (none if that failed: it says
+            # why in the log), or here
+            built = in_worker and worker.WORKER.docs()
+        except BaseException:
+            worker.WORKER.stop()  # its answers to this load must not reach the next one
+            raise
         reports = report.publish_reports(validated.rejects, publish.reports_dir(), load_id,
                                          title, None if in_worker else checks.gx_results,
                                          docs if built else None)
