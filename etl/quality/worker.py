@@ -72,10 +72,26 @@ def _receive(stream):
     return pickle.loads(data)
 
 
-def main(requests: int, answers: int) -> None:
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process the moment the load's process ends, however it ends
+    (Linux). A load killed part-way must not leave its worker writing Data Docs into the
+    reports folder after the next load has cleared what the killed one left."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pipe's end still ends the worker
+        pass
+    if os.getppid() != parent:  # the load ended before the kernel was asked
+        os._exit(0)
+
+
+def main(requests: int, answers: int, parent: int) -> None:
     """The worker: import great-expectations, then answer requests until the load's end of
     the pipe closes. Each answer is ("run", QualityRun, records) and then ("docs", built,
     records), or ("failed", the exception's name, records)."""
+    _die_with(parent)
     import duckdb
 
     from etl import quality, report
@@ -135,7 +151,8 @@ class Worker:
             try:
                 self._process = subprocess.Popen(
                     [sys.executable, "-m", "etl.quality.worker", str(requests[0]),
-                     str(answers[1])], pass_fds=(requests[0], answers[1]), env=env,
+                     str(answers[1]), str(os.getpid())], pass_fds=(requests[0], answers[1]),
+                    env=env,
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL, close_fds=True)
             except OSError as err:  # no processes to be had here
@@ -215,4 +232,4 @@ WORKER = Worker()
 atexit.register(WORKER.stop)  # a command that ends does not wait for a worker still importing
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
